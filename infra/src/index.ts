@@ -1,0 +1,1 @@
+export async function ensureInfrastructure(_options: { quiet?: boolean } = {}): Promise<void> {}

@@ -1,0 +1,31 @@
+// One jest run for the whole workspace: a project per package, service and the gateway, so that
+// the infrastructure is started once per run (globalSetup) and shared by every test file.
+const fs = require('node:fs');
+const path = require('node:path');
+
+const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }];
+
+function projectDirs() {
+  const groups = ['packages', 'services'];
+  const dirs = groups.flatMap((group) =>
+    fs.existsSync(path.join(__dirname, group))
+      ? fs.readdirSync(path.join(__dirname, group)).map((name) => path.join(group, name))
+      : [],
+  );
+  return [...dirs, 'gateway', 'infra'].filter((dir) =>
+    fs.existsSync(path.join(__dirname, dir, 'package.json')),
+  );
+}
+
+module.exports = {
+  globalSetup: '<rootDir>/jest.global-setup.js',
+  maxWorkers: 2,
+  projects: projectDirs().map((dir) => ({
+    displayName: require(path.join(__dirname, dir, 'package.json')).name,
+    rootDir: path.join(__dirname, dir),
+    testMatch: ['<rootDir>/test/**/*.test.ts'],
+    testEnvironment: 'node',
+    transform: { '^.+\\.ts$': swc },
+    setupFiles: [path.join(__dirname, 'jest.setup-env.js')],
+  })),
+};

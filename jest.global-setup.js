@@ -1,0 +1,8 @@
+// Idempotent: finds the infrastructure already running (the test command starts it first) or
+// brings it up, so that `pnpm exec jest path/to/test` works on its own too.
+require('tsx/cjs');
+
+module.exports = async function globalSetup() {
+  const { ensureInfrastructure } = require('./infra/src/index.ts');
+  await ensureInfrastructure({ quiet: true });
+};

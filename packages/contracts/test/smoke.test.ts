@@ -1,0 +1,4 @@
+import { placeholder } from '@shop/contracts';
+test('when imported by name, then the package resolves', () => {
+  expect(placeholder).toBe(1);
+});
