@@ -1,1 +1,10 @@
-export async function ensureInfrastructure(_options: { quiet?: boolean } = {}): Promise<void> {}
+export {
+  ensureInfrastructure,
+  infraEnvironment,
+  infrastructureStatus,
+  resetInfrastructure,
+  stopInfrastructure,
+} from './stack';
+export type { ComponentStatus, InfraOptions } from './stack';
+export { dataDir, infraEnvFile, repoRoot } from './paths';
+export { databaseOwners } from './settings';

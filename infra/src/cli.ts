@@ -1,0 +1,113 @@
+import { spawn } from 'node:child_process';
+import { infraEnvFile, repoRoot } from './paths';
+import {
+  ensureInfrastructure,
+  infrastructureStatus,
+  resetInfrastructure,
+  stopInfrastructure,
+} from './stack';
+
+const usage = `usage: shop <command>
+  start                 bring up the infrastructure (and, as they land, every service and the gateway)
+  test [jest args]      infrastructure up, then typecheck, lint and the whole jest suite
+  infra up|down|status|reset
+  bench | chaos         benchmarks and chaos experiments`;
+
+function step(command: string, args: string[]): Promise<number> {
+  console.log(`\n$ ${[command, ...args].join(' ')}`);
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: repoRoot, stdio: 'inherit' });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+async function test(jestArgs: string[]): Promise<number> {
+  const ci = process.env.CI === 'true';
+  try {
+    await ensureInfrastructure();
+    for (const [command, args] of [
+      ['tsc', ['-p', 'tsconfig.json', '--noEmit']],
+      ['eslint', ['.']],
+      ['prettier', ['--check', '.', '--log-level', 'warn']],
+    ] as const) {
+      const code = await step(command, [...args]);
+      if (code !== 0) return code;
+    }
+    return await step('jest', [...(ci ? ['--ci'] : []), ...jestArgs]);
+  } finally {
+    // CI leaves nothing running; on a laptop the infrastructure stays up for fast re-runs.
+    if (ci) await stopInfrastructure();
+    else console.log('\ninfra: still running for the next run (`pnpm infra:down` stops it)');
+  }
+}
+
+async function infra(action: string | undefined): Promise<number> {
+  switch (action) {
+    case 'up': {
+      const env = await ensureInfrastructure();
+      await printStatus();
+      console.log(`\nconnection settings: ${infraEnvFile} (${Object.keys(env).length} variables)`);
+      return 0;
+    }
+    case 'down':
+      await stopInfrastructure();
+      return 0;
+    case 'status':
+      return (await printStatus()) ? 0 : 1;
+    case 'reset':
+      await resetInfrastructure();
+      return 0;
+    default:
+      console.error(usage);
+      return 2;
+  }
+}
+
+async function printStatus(): Promise<boolean> {
+  const status = await infrastructureStatus();
+  for (const c of status) {
+    console.log(
+      `${c.component.padEnd(9)} ${c.running ? 'running' : 'stopped'}  ${c.endpoint.padEnd(16)} log: ${c.log}`,
+    );
+  }
+  return status.every((c) => c.running);
+}
+
+async function start(): Promise<number> {
+  await ensureInfrastructure();
+  await printStatus();
+  console.log(
+    '\nThe infrastructure is up. The services and the gateway (http://localhost:8080) are not built yet:' +
+      '\nthey arrive with the catalog/inventory, identity/cart/gateway and checkout issues.',
+  );
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'start':
+      return start();
+    case 'test':
+      return test(rest);
+    case 'infra':
+      return infra(rest[0]);
+    case 'bench':
+    case 'chaos':
+      console.error(
+        `shop ${command}: nothing to run yet — it arrives with the service issues (see README).`,
+      );
+      return 2;
+    default:
+      console.error(usage);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

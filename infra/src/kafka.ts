@@ -1,0 +1,252 @@
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { cacheDir, repoRoot } from './paths';
+import {
+  notReady,
+  portInUse,
+  run,
+  runningPid,
+  spawnDetached,
+  stopProcess,
+  waitUntil,
+} from './processes';
+import type { Toolchain } from './prerequisites';
+import type { InfraSettings } from './settings';
+
+const pomFile = path.join(repoRoot, 'infra', 'kafka', 'pom.xml');
+
+export function kafkaVersion(): string {
+  const version = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(
+    fs.readFileSync(pomFile, 'utf8'),
+  )?.[1];
+  if (!version) throw new Error(`no <kafka.version> in ${pomFile}`);
+  return version;
+}
+
+const files = (dataDir: string) => {
+  const root = path.join(dataDir, 'kafka');
+  return {
+    root,
+    logs: path.join(root, 'data'),
+    properties: path.join(root, 'server.properties'),
+    log4j: path.join(root, 'log4j.properties'),
+    pid: path.join(root, 'kafka.pid'),
+    log: path.join(root, 'kafka.log'),
+  };
+};
+
+/** Fetches the broker's jars from Maven Central once; a stamp of the pom marks a complete fetch. */
+async function ensureJars(tools: Toolchain, log: (line: string) => void): Promise<string> {
+  const libs = path.join(cacheDir, `kafka-${kafkaVersion()}`, 'libs');
+  const stamp = path.join(libs, '.complete');
+  const pomHash = createHash('sha256').update(fs.readFileSync(pomFile)).digest('hex');
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === pomHash) return libs;
+  log(`fetching Apache Kafka ${kafkaVersion()} jars with Maven (one time)`);
+  fs.rmSync(libs, { recursive: true, force: true });
+  await run(tools.mvn, [
+    '-q',
+    '-B',
+    '-f',
+    pomFile,
+    'dependency:copy-dependencies',
+    `-DoutputDirectory=${libs}`,
+  ]);
+  fs.writeFileSync(stamp, pomHash);
+  return libs;
+}
+
+function writeConfig(settings: InfraSettings, f: ReturnType<typeof files>) {
+  const { host, kafkaPort, kafkaControllerPort, kafkaPartitions } = settings;
+  const properties = {
+    'process.roles': 'broker,controller',
+    'node.id': '1',
+    'controller.quorum.voters': `1@${host}:${kafkaControllerPort}`,
+    listeners: `PLAINTEXT://${host}:${kafkaPort},CONTROLLER://${host}:${kafkaControllerPort}`,
+    'advertised.listeners': `PLAINTEXT://${host}:${kafkaPort}`,
+    'controller.listener.names': 'CONTROLLER',
+    'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'log.dirs': f.logs,
+    // Topics are part of the contract (API.md): a typo in a topic name must fail, not create one.
+    'auto.create.topics.enable': 'false',
+    'num.partitions': String(kafkaPartitions),
+    'offsets.topic.replication.factor': '1',
+    // 50 offsets partitions (the default) make the first group join slow on a small machine.
+    'offsets.topic.num.partitions': '6',
+    'transaction.state.log.replication.factor': '1',
+    'transaction.state.log.min.isr': '1',
+    'transaction.state.log.num.partitions': '6',
+    // A single-broker dev cluster has nobody to wait for before the first rebalance.
+    'group.initial.rebalance.delay.ms': '0',
+    'log.retention.hours': '168',
+  };
+  fs.writeFileSync(
+    f.properties,
+    `${Object.entries(properties)
+      .map(([key, value]) => `${key}=${value}`)
+      .join('\n')}\n`,
+  );
+  fs.writeFileSync(
+    f.log4j,
+    [
+      'log4j.rootLogger=WARN, stdout',
+      'log4j.logger.kafka.server.KafkaRaftServer=INFO',
+      'log4j.appender.stdout=org.apache.log4j.ConsoleAppender',
+      'log4j.appender.stdout.layout=org.apache.log4j.PatternLayout',
+      'log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n',
+      '',
+    ].join('\n'),
+  );
+}
+
+function javaArgs(
+  settings: InfraSettings,
+  libs: string,
+  f: ReturnType<typeof files>,
+  main: string[],
+) {
+  return [
+    `-Xms${settings.kafkaHeap}`,
+    `-Xmx${settings.kafkaHeap}`,
+    '-XX:+UseG1GC',
+    '-Djava.awt.headless=true',
+    `-Dlog4j.configuration=file:${f.log4j}`,
+    '-cp',
+    `${libs}/*`,
+    ...main,
+  ];
+}
+
+export function kafkaBrokers(settings: InfraSettings): string {
+  return `${settings.host}:${settings.kafkaPort}`;
+}
+
+async function brokerAnswers(settings: InfraSettings): Promise<boolean> {
+  const admin = new Kafka({
+    clientId: 'shop-infra',
+    brokers: [kafkaBrokers(settings)],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+  }).admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.brokers.length > 0 && cluster.controller !== null;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function startKafka(
+  tools: Toolchain,
+  settings: InfraSettings,
+  dataDir: string,
+  log: (line: string) => void,
+): Promise<void> {
+  const f = files(dataDir);
+  if (runningPid(f.pid) !== undefined) {
+    log(`kafka already running on ${kafkaBrokers(settings)}`);
+    return;
+  }
+  for (const port of [settings.kafkaPort, settings.kafkaControllerPort]) {
+    if (await portInUse(port)) {
+      throw new Error(
+        `port ${port} is taken by another process: set SHOP_KAFKA_PORT / SHOP_KAFKA_CONTROLLER_PORT`,
+      );
+    }
+  }
+  const libs = await ensureJars(tools, log);
+  fs.mkdirSync(f.root, { recursive: true });
+  writeConfig(settings, f);
+
+  if (!fs.existsSync(path.join(f.logs, 'meta.properties'))) {
+    log(`formatting KRaft storage in ${f.logs}`);
+    await run(
+      tools.java,
+      javaArgs(settings, libs, f, [
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        clusterId(),
+        '-c',
+        f.properties,
+      ]),
+    );
+  }
+
+  spawnDetached(tools.java, javaArgs(settings, libs, f, ['kafka.Kafka', f.properties]), {
+    logFile: f.log,
+    pidFile: f.pid,
+    cwd: f.root,
+  });
+  const ready = await waitUntil(
+    async () => {
+      if (runningPid(f.pid) === undefined) throw new Error('exited');
+      return brokerAnswers(settings);
+    },
+    { timeoutMs: 90_000, intervalMs: 500 },
+  );
+  if (!ready)
+    throw notReady(
+      'kafka',
+      f.log,
+      runningPid(f.pid) ? 'broker not answering within 90 s' : 'the JVM exited',
+    );
+  log(`kafka ${kafkaVersion()} (KRaft) started on ${kafkaBrokers(settings)}`);
+}
+
+/** A KRaft cluster id: 16 random bytes, base64url without padding (what `random-uuid` prints). */
+function clusterId(): string {
+  return Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
+}
+
+export async function ensureTopics(
+  settings: InfraSettings,
+  topics: string[],
+  log: (line: string) => void,
+) {
+  const admin = new Kafka({
+    clientId: 'shop-infra',
+    brokers: [kafkaBrokers(settings)],
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((topic) => !existing.has(topic));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: settings.kafkaPartitions,
+          replicationFactor: 1,
+        })),
+      });
+      log(`created ${missing.length} topics with ${settings.kafkaPartitions} partitions each`);
+    }
+    const metadata = await admin.fetchTopicMetadata({ topics });
+    const short = metadata.topics.filter((t) => t.partitions.length < settings.kafkaPartitions);
+    if (short.length > 0) {
+      await admin.createPartitions({
+        topicPartitions: short.map((t) => ({ topic: t.name, count: settings.kafkaPartitions })),
+      });
+      log(`grew ${short.length} topics to ${settings.kafkaPartitions} partitions`);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function stopKafka(dataDir: string, log: (line: string) => void): Promise<void> {
+  const pid = runningPid(files(dataDir).pid);
+  if (pid === undefined) return;
+  // SIGTERM triggers the broker's controlled shutdown, which flushes and closes the logs cleanly.
+  await stopProcess(pid, 30_000);
+  log('kafka stopped');
+}
+
+export const kafkaRunning = (dataDir: string) => runningPid(files(dataDir).pid) !== undefined;
+export const kafkaLog = (dataDir: string) => files(dataDir).log;
