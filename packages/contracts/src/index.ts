@@ -1,1 +1,12 @@
-export const placeholder = 1;
+export * from './cart';
+export * from './catalog';
+export * from './common';
+export * from './events';
+export * from './identity';
+export * from './inventory';
+export * from './notifications';
+export * from './openapi';
+export * from './operations';
+export * from './orders';
+export * from './problem';
+export * from './topics';

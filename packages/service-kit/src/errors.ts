@@ -27,8 +27,12 @@ export interface FieldError {
 
 export interface AppErrorOptions {
   errors?: FieldError[];
-  /** Seconds (or, where a header says so, milliseconds) the client should wait before retrying. */
-  retryAfter?: number;
+  /**
+   * How long the client should wait before retrying, in milliseconds (a breaker knows when it will
+   * probe again to the millisecond). Rendered as the standard `Retry-After` header in whole
+   * seconds (RFC 9110 §10.2.3 allows nothing finer) and as `retryAfterMs` in the problem body.
+   */
+  retryAfterMs?: number;
   cause?: unknown;
 }
 
@@ -38,7 +42,7 @@ export class AppError extends Error {
   readonly title: string;
   readonly retriable: boolean;
   readonly errors: FieldError[] | undefined;
-  readonly retryAfter: number | undefined;
+  readonly retryAfterMs: number | undefined;
 
   constructor(code: ErrorCode, detail?: string, options: AppErrorOptions = {}) {
     const entry = errorCodes[code];
@@ -49,7 +53,7 @@ export class AppError extends Error {
     this.title = entry.title;
     this.retriable = entry.retriable;
     this.errors = options.errors;
-    this.retryAfter = options.retryAfter;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 

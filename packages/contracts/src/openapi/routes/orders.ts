@@ -1,0 +1,90 @@
+import { paginationQuerySchema, uuidParamsSchema } from '../../common';
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  idempotencyKeySchema,
+  orderPageSchema,
+  orderSchema,
+  placeOrderBodySchema,
+  sagaTimelineSchema,
+} from '../../orders';
+import { z } from '../../zod';
+import type { ApiRoute } from '../route';
+
+const tag = 'Orders';
+
+export const ordersRoutes: ApiRoute[] = [
+  {
+    method: 'POST',
+    path: '/api/orders',
+    auth: 'user',
+    operationId: 'placeOrder',
+    summary: 'Place the current cart as an order',
+    description:
+      'Starts the order saga and answers before it ends: poll the order (status PENDING → ' +
+      'STOCK_RESERVED → CONFIRMED, or CANCELLED with a failureReason). Prices come from the ' +
+      'catalog, never from the client. Repeating a request with the same Idempotency-Key and body ' +
+      'replays the first answer with `Idempotent-Replayed: true`.',
+    tag,
+    headers: z.object({ [IDEMPOTENCY_KEY_HEADER]: idempotencyKeySchema }),
+    body: placeOrderBodySchema,
+    success: {
+      status: 202,
+      description: 'The order, accepted and in progress',
+      schema: orderSchema,
+      headers: ['Location', 'Idempotent-Replayed'],
+    },
+    problems: {
+      422: 'The cart is empty, or the Idempotency-Key was used with a different body',
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/orders',
+    auth: 'user',
+    operationId: 'listOrders',
+    summary: 'The caller’s orders, newest first',
+    tag,
+    query: paginationQuerySchema,
+    success: { status: 200, description: 'A page of orders', schema: orderPageSchema },
+  },
+  {
+    method: 'GET',
+    path: '/api/orders/:id',
+    auth: 'user',
+    operationId: 'getOrder',
+    summary: 'One of the caller’s orders',
+    tag,
+    params: uuidParamsSchema,
+    success: { status: 200, description: 'The order', schema: orderSchema },
+    problems: { 404: 'No such order among the caller’s' },
+  },
+  {
+    method: 'GET',
+    path: '/api/orders/:id/saga',
+    auth: 'user',
+    operationId: 'getOrderSaga',
+    summary: 'The order saga’s timeline (for its owner or an admin)',
+    tag,
+    params: uuidParamsSchema,
+    success: { status: 200, description: 'Each step and compensation', schema: sagaTimelineSchema },
+    problems: { 404: 'No such order among the caller’s' },
+  },
+  {
+    method: 'POST',
+    path: '/api/orders/:id/cancel',
+    auth: 'user',
+    operationId: 'cancelOrder',
+    summary: 'Cancel a confirmed order: refund and restock, then CANCELLED',
+    tag,
+    params: uuidParamsSchema,
+    success: {
+      status: 202,
+      description: 'The order, its compensation under way',
+      schema: orderSchema,
+    },
+    problems: {
+      404: 'No such order among the caller’s',
+      409: 'The order is not CONFIRMED (still in progress, already cancelled or shipped)',
+    },
+  },
+];

@@ -1,0 +1,70 @@
+import { timestampSchema } from './common';
+import { z } from './zod';
+
+export const healthStatusSchema = z.enum(['up', 'down']).openapi('HealthStatus');
+
+export const livenessSchema = z.object({ status: z.literal('up') }).openapi('Liveness');
+
+export const dependencyCheckSchema = z
+  .object({
+    name: z.string().openapi({ example: 'postgres' }),
+    status: healthStatusSchema,
+    latencyMs: z.number().min(0).optional(),
+    detail: z.string().optional().openapi({ description: 'Why a check is down; never a secret' }),
+  })
+  .openapi('DependencyCheck');
+
+/** `status` is `up` only when every check is; a `down` readiness is served with HTTP 503. */
+export const readinessSchema = z
+  .object({
+    status: healthStatusSchema,
+    checks: z.array(dependencyCheckSchema),
+  })
+  .openapi('Readiness');
+
+// opossum's three states, spelled as the circuit-breaker pattern names them.
+export const breakerStateSchema = z.enum(['closed', 'open', 'half-open']).openapi('BreakerState');
+
+export const upstreamHealthSchema = z
+  .object({
+    name: z.string().openapi({ example: 'catalog' }),
+    status: healthStatusSchema,
+    breaker: breakerStateSchema,
+    latencyMs: z.number().min(0).optional(),
+    detail: z.string().optional(),
+  })
+  .openapi('UpstreamHealth');
+
+export const consumerLagSchema = z
+  .object({
+    groupId: z.string().openapi({ example: 'order-saga' }),
+    topic: z.string().openapi({ example: 'inventory.events.v1' }),
+    lag: z
+      .number()
+      .int()
+      .min(0)
+      .openapi({ description: 'Messages behind the log end, summed over partitions' }),
+  })
+  .openapi('ConsumerLag');
+
+/** `degraded`: the gateway is up but at least one upstream is down or its breaker is not closed. */
+export const systemHealthSchema = z
+  .object({
+    status: z.enum(['up', 'degraded', 'down']),
+    checkedAt: timestampSchema,
+    upstreams: z.array(upstreamHealthSchema),
+    consumerLag: z
+      .array(consumerLagSchema)
+      .nullable()
+      .openapi({ description: '`null` when Kafka could not be asked' }),
+  })
+  .openapi('SystemHealth');
+
+export type HealthStatus = z.infer<typeof healthStatusSchema>;
+export type Liveness = z.infer<typeof livenessSchema>;
+export type DependencyCheck = z.infer<typeof dependencyCheckSchema>;
+export type Readiness = z.infer<typeof readinessSchema>;
+export type BreakerState = z.infer<typeof breakerStateSchema>;
+export type UpstreamHealth = z.infer<typeof upstreamHealthSchema>;
+export type ConsumerLag = z.infer<typeof consumerLagSchema>;
+export type SystemHealth = z.infer<typeof systemHealthSchema>;

@@ -1,0 +1,15 @@
+export { Breaker, breakerDefaults, createBreaker, isClientError } from './breaker';
+export type {
+  BreakerAction,
+  BreakerEvent,
+  BreakerFallback,
+  BreakerOptions,
+  BreakerState,
+  BreakerStats,
+} from './breaker';
+export { BreakerRegistry, defaultBreakerRegistry } from './breaker-registry';
+export type { BreakerSnapshot, RegisteredBreaker } from './breaker-registry';
+export { fullJitterDelay, isTransient, retryWithJitter } from './retry';
+export type { RetryOptions } from './retry';
+export { codeForClientStatus, createHttpClient } from './http-client';
+export type { HttpClient, HttpClientOptions, HttpRequest, RequestOptions } from './http-client';
