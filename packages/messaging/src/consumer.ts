@@ -1,0 +1,304 @@
+import { parseMessage, type Message, type Topic } from '@shop/contracts';
+import { withTransaction, type Tx } from '@shop/postgres';
+import type { EachMessagePayload, KafkaMessage } from 'kafkajs';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import { backoffDelay, sleep, type Backoff } from './backoff';
+import { deadLetterOf, headersOf, type DeadLetterCause } from './dead-letter';
+import { createProducer, type KafkaClient } from './kafka';
+
+export type ParseResult<TMessage> =
+  { success: true; data: TMessage } | { success: false; error: { message: string } };
+
+/** Validates a decoded JSON value (envelope and payload) for a topic, without throwing. */
+export type Parse<TMessage> = (topic: string, value: unknown) => ParseResult<TMessage>;
+
+/** The shop's own contracts: the envelope and the payload checked against the topic's schema. */
+export const parseContractMessage: Parse<Message> = (topic, value) => {
+  const result = parseMessage(topic as Topic, value);
+  return result.success
+    ? { success: true, data: result.data }
+    : { success: false, error: { message: result.error.message } };
+};
+
+export interface MessageContext {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  headers: Record<string, string>;
+  /** The W3C trace context the producer attached, to continue its trace. */
+  traceparent: string | undefined;
+  attempt: number;
+}
+
+export type Handler<TMessage> = (
+  message: TMessage,
+  tx: Tx,
+  context: MessageContext,
+) => Promise<void>;
+
+export type Handlers<TMessage extends { type: string }> = {
+  [TType in TMessage['type']]?: Handler<Extract<TMessage, { type: TType }>>;
+};
+
+export interface ConsumerOptions<TMessage extends { id: string; type: string } = Message> {
+  kafka: KafkaClient;
+  pool: Pool;
+  groupId: string;
+  /** The name this consumer's applied messages are recorded under in the inbox. */
+  consumerName: string;
+  topics: string[];
+  handlers: Handlers<TMessage>;
+  /** Defaults to the shop's contracts; a consumer of other messages brings its own. */
+  parse?: Parse<TMessage>;
+  logger: Logger;
+  maxAttempts?: number;
+  backoff?: Backoff;
+  /** Where a group with no committed offset starts; from the beginning, so nothing is skipped. */
+  fromBeginning?: boolean;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+}
+
+export interface RunningConsumer {
+  /** Finishes (or abandons, uncommitted) the current message, then leaves the group. */
+  stop(): Promise<void>;
+}
+
+type Outcome =
+  { kind: 'done' } | { kind: 'dead-letter'; cause: DeadLetterCause } | { kind: 'abandoned' };
+
+/**
+ * At-least-once delivery turned into exactly-once effects:
+ *
+ * - The offset is committed by hand, per message, only after the handler's transaction has
+ *   committed (or the message has been dead-lettered). A crash before that redelivers the
+ *   message; the inbox row written in the handler's transaction makes the redelivery a no-op.
+ * - Each commit carries the group generation, so after a rebalance the broker refuses a commit
+ *   for a partition this member no longer owns; the error goes back to kafkajs, which rejoins, and
+ *   the new owner re-reads the message and finds it in the inbox.
+ * - A message that cannot be read (no value, bad JSON, fails its schema) or keeps failing after
+ *   `maxAttempts` goes to `<topic>.dlq` with the error in its headers, then its offset is
+ *   committed: a poison message never stops the partition nor crashes the consumer.
+ * - A type with no handler is skipped and committed, not dead-lettered: a topic carries several
+ *   types and a consumer subscribes to the topic for the ones it cares about.
+ * - Retries heartbeat between attempts, and a slow handler is kept alive by a heartbeat timer,
+ *   so a member is not evicted mid-message (the rebalance-storm trap of kafkajs, which only
+ *   heartbeats between messages on its own).
+ *
+ * The dead-letter topic is the one place this package produces without the outbox. That is safe:
+ * the dead-letter write is acknowledged before the offset is committed, so a crash in between
+ * re-processes the message and, at worst, dead-letters it twice.
+ */
+export async function startConsumer<TMessage extends { id: string; type: string } = Message>(
+  options: ConsumerOptions<TMessage>,
+): Promise<RunningConsumer> {
+  const { kafka, pool, consumerName } = options;
+  const parse = options.parse ?? (parseContractMessage as unknown as Parse<TMessage>);
+  const logger = options.logger.child({ component: 'consumer', consumer: consumerName });
+  const maxAttempts = options.maxAttempts ?? 5;
+  const backoff = options.backoff ?? { baseMs: 200, maxMs: 10_000 };
+  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 3_000;
+  const handlers = options.handlers as Record<string, Handler<TMessage> | undefined>;
+
+  const consumer = kafka.consumer({
+    groupId: options.groupId,
+    sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+    heartbeatInterval: heartbeatIntervalMs,
+    allowAutoTopicCreation: false,
+  });
+  const deadLetters = createProducer(kafka);
+  const stopping = new AbortController();
+  let inFlight: Promise<void> = Promise.resolve();
+
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    logger.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
+  });
+
+  async function apply(
+    message: TMessage,
+    context: Omit<MessageContext, 'attempt'>,
+    heartbeat: () => Promise<void>,
+  ): Promise<Outcome> {
+    const handler = handlers[message.type];
+    if (!handler) {
+      logger.debug({ type: message.type, id: message.id }, 'no handler for this type; skipped');
+      return { kind: 'done' };
+    }
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const applied = await keepingAlive(heartbeat, heartbeatIntervalMs, () =>
+          withTransaction(pool, async (tx) => {
+            const { rowCount } = await tx.query(
+              `INSERT INTO inbox (consumer, message_id, topic) VALUES ($1, $2, $3)
+               ON CONFLICT DO NOTHING`,
+              [consumerName, message.id, context.topic],
+            );
+            if (rowCount === 0) return false;
+            await handler(message, tx, { ...context, attempt });
+            return true;
+          }),
+        );
+        if (!applied) logger.debug({ id: message.id }, 'already applied; skipped');
+        return { kind: 'done' };
+      } catch (error) {
+        const permanent = (error as { retriable?: unknown } | null)?.retriable === false;
+        if (attempt >= maxAttempts || permanent) {
+          return {
+            kind: 'dead-letter',
+            cause: { reason: 'handler-failed', error: describe(error), attempts: attempt },
+          };
+        }
+        logger.warn({ err: error, id: message.id, attempt }, 'handler failed; retrying');
+        await sleepHeartbeating(backoffDelay(attempt, backoff), heartbeat);
+        if (stopping.signal.aborted) return { kind: 'abandoned' };
+      }
+    }
+  }
+
+  async function deadLetter(payload: EachMessagePayload, cause: DeadLetterCause): Promise<Outcome> {
+    const { topic, partition, message } = payload;
+    const heartbeat = () => payload.heartbeat();
+    logger.warn(
+      { topic, partition, offset: message.offset, reason: cause.reason, error: cause.error },
+      'dead-lettering message',
+    );
+    const letter = deadLetterOf({ topic, partition, message, consumer: consumerName }, cause);
+    // Never drop a message because its dead-letter topic is unreachable: hold the partition.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await deadLetters.publish([letter]);
+        return { kind: 'done' };
+      } catch (error) {
+        logger.error({ err: error, attempt }, 'dead-letter publish failed; retrying');
+        await sleepHeartbeating(backoffDelay(attempt, backoff), heartbeat);
+        if (stopping.signal.aborted) return { kind: 'abandoned' };
+      }
+    }
+  }
+
+  async function sleepHeartbeating(ms: number, heartbeat: () => Promise<void>): Promise<void> {
+    const until = Date.now() + ms;
+    while (!stopping.signal.aborted && Date.now() < until) {
+      await sleep(Math.min(heartbeatIntervalMs, until - Date.now()), stopping.signal);
+      // Throws when the group is rebalancing: the message is then left uncommitted for its
+      // next owner instead of being retried by a member that is about to lose it.
+      await heartbeat();
+    }
+  }
+
+  async function handleMessage(payload: EachMessagePayload): Promise<void> {
+    const { topic, partition, message } = payload;
+    const heartbeat = () => payload.heartbeat();
+    if (stopping.signal.aborted) {
+      // Left uncommitted and unprocessed: whoever owns the partition next reads it again.
+      payload.pause();
+      return;
+    }
+    const read = decode(topic, message, parse);
+    const headers = headersOf(message);
+    const outcome = read.success
+      ? await apply(
+          read.data,
+          {
+            topic,
+            partition,
+            offset: message.offset,
+            key: message.key?.toString() ?? null,
+            headers,
+            traceparent: headers.traceparent,
+          },
+          heartbeat,
+        )
+      : ({ kind: 'dead-letter', cause: { ...read.cause, attempts: 0 } } as const);
+    const final =
+      outcome.kind === 'dead-letter' ? await deadLetter(payload, outcome.cause) : outcome;
+    if (final.kind === 'abandoned') {
+      payload.pause();
+      return;
+    }
+    try {
+      await consumer.commitOffsets([{ topic, partition, offset: nextOffset(message.offset) }]);
+    } catch (error) {
+      // Typically a rebalance took the partition away: kafkajs rejoins on this error and the
+      // new owner re-reads the message, which the inbox then skips.
+      logger.warn(
+        { err: error, topic, partition, offset: message.offset },
+        'offset commit refused',
+      );
+      throw error;
+    }
+  }
+
+  await deadLetters.connect();
+  await consumer.connect();
+  await consumer.subscribe({
+    topics: options.topics,
+    fromBeginning: options.fromBeginning ?? true,
+  });
+  await consumer.run({
+    autoCommit: false,
+    eachMessage: (payload) => {
+      inFlight = handleMessage(payload);
+      return inFlight;
+    },
+  });
+
+  return {
+    async stop() {
+      stopping.abort();
+      await inFlight.catch(() => undefined);
+      await consumer.disconnect();
+      await deadLetters.disconnect();
+    },
+  };
+}
+
+function decode<TMessage>(
+  topic: string,
+  message: KafkaMessage,
+  parse: Parse<TMessage>,
+):
+  { success: true; data: TMessage } | { success: false; cause: Omit<DeadLetterCause, 'attempts'> } {
+  if (message.value === null) {
+    return { success: false, cause: { reason: 'no-value', error: 'message has no value' } };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(message.value.toString('utf8'));
+  } catch (error) {
+    return { success: false, cause: { reason: 'invalid-json', error: describe(error) } };
+  }
+  const parsed = parse(topic, json);
+  return parsed.success
+    ? parsed
+    : { success: false, cause: { reason: 'invalid-message', error: parsed.error.message } };
+}
+
+/** Kafka's committed offset is the next one to read, not the last one read. */
+function nextOffset(offset: string): string {
+  return (BigInt(offset) + 1n).toString();
+}
+
+/**
+ * kafkajs' heartbeat() only reaches the broker once the heartbeat interval has passed, so calling
+ * it on a timer while the handler runs costs nothing when the handler is quick.
+ */
+async function keepingAlive<T>(
+  heartbeat: () => Promise<void>,
+  intervalMs: number,
+  work: () => Promise<T>,
+): Promise<T> {
+  const timer = setInterval(() => void heartbeat().catch(() => undefined), intervalMs);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

@@ -1,0 +1,23 @@
+export { createEnvelope } from './envelope';
+export type { Envelope, NewEnvelope } from './envelope';
+export { messagingMigrationsDir } from './migrations';
+export { enqueue, defaultOutboxChannel } from './outbox';
+export type { OutboxMessage } from './outbox';
+export { startOutboxRelay } from './outbox-relay';
+export type { OutboxRelay, OutboxRelayOptions } from './outbox-relay';
+export { createKafka, createProducer } from './kafka';
+export type { KafkaClient, KafkaOptions, MessageProducer, OutgoingMessage } from './kafka';
+export { startConsumer, parseContractMessage } from './consumer';
+export type {
+  ConsumerOptions,
+  Handler,
+  Handlers,
+  MessageContext,
+  Parse,
+  ParseResult,
+  RunningConsumer,
+} from './consumer';
+export { ensureTopics, deadLetterTopicOf } from './topics';
+export type { TopicSpec } from './topics';
+export { backoffDelay } from './backoff';
+export type { Backoff } from './backoff';

@@ -1,0 +1,206 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { withTransaction } from '@shop/postgres';
+import {
+  createEnvelope,
+  createProducer,
+  enqueue,
+  startConsumer,
+  startOutboxRelay,
+  type MessageProducer,
+  type RunningConsumer,
+} from '../src';
+import { countersTable, counter, incrementCounter } from './support/counters';
+import {
+  committedBy,
+  createTestBed,
+  logger,
+  messagesIn,
+  uniqueName,
+  type TestBed,
+} from './support/environment';
+import { parseTestEvent } from './support/test-event';
+import { waitFor } from './support/wait-for';
+
+jest.setTimeout(60_000);
+
+let bed: TestBed;
+let producer: MessageProducer;
+let consumer: RunningConsumer;
+const groupId = uniqueName('outbox-test');
+
+beforeAll(async () => {
+  bed = await createTestBed(countersTable);
+  producer = createProducer(bed.kafka);
+  await producer.connect();
+  consumer = await startConsumer({
+    kafka: bed.kafka,
+    pool: bed.pool,
+    groupId,
+    consumerName: 'outbox-test',
+    topics: [bed.topic],
+    handlers: { CounterIncremented: incrementCounter },
+    parse: parseTestEvent,
+    logger,
+    sessionTimeoutMs: 10_000,
+    heartbeatIntervalMs: 1_000,
+  });
+});
+
+afterAll(async () => {
+  await consumer?.stop();
+  await producer?.disconnect();
+  await bed?.close();
+});
+
+function counterEvent(counterId: string) {
+  return createEnvelope({
+    type: 'CounterIncremented',
+    source: 'messaging-test',
+    correlationId: counterId,
+    payload: { counterId },
+  });
+}
+
+async function publishing<T>(work: () => Promise<T>): Promise<T> {
+  const relay = startOutboxRelay({ pool: bed.pool, producer, logger, pollIntervalMs: 500 });
+  try {
+    return await work();
+  } finally {
+    await relay.stop();
+  }
+}
+
+async function outboxRow(id: string) {
+  const { rows } = await bed.pool.query<{ published_at: Date | null }>(
+    'SELECT published_at FROM outbox WHERE id = $1',
+    [id],
+  );
+  return rows[0];
+}
+
+test('when an event is enqueued in a transaction that rolls back, then it is never published, and one that commits is', async () => {
+  const before = await messagesIn(bed.kafka, bed.topic);
+  const rolledBack = counterEvent(uniqueName('rolled-back'));
+  const committed = counterEvent(uniqueName('committed'));
+
+  await publishing(async () => {
+    await withTransaction(bed.pool, async (tx) => {
+      await enqueue(tx, { topic: bed.topic, key: rolledBack.correlationId, envelope: rolledBack });
+      throw new Error('business rule failed');
+    }).catch(() => undefined);
+    await withTransaction(bed.pool, (tx) =>
+      enqueue(tx, { topic: bed.topic, key: committed.correlationId, envelope: committed }),
+    );
+
+    await waitFor(() => counter(bed.pool, committed.payload.counterId), {
+      what: 'the committed event',
+    });
+  });
+
+  expect(await counter(bed.pool, rolledBack.payload.counterId)).toBeUndefined();
+  expect(await outboxRow(rolledBack.id)).toBeUndefined();
+  expect(await messagesIn(bed.kafka, bed.topic)).toBe(before + 1);
+});
+
+test('when the enqueuing request carries a traceparent, then the handler receives it through Kafka', async () => {
+  const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+  const event = counterEvent(uniqueName('traced'));
+
+  await publishing(async () => {
+    await withTransaction(bed.pool, (tx) =>
+      enqueue(tx, {
+        topic: bed.topic,
+        key: event.correlationId,
+        envelope: event,
+        headers: { traceparent },
+      }),
+    );
+    await waitFor(() => counter(bed.pool, event.payload.counterId), { what: 'the traced event' });
+  });
+
+  expect(await counter(bed.pool, event.payload.counterId)).toEqual({ value: 1, traceparent });
+});
+
+test('when the relay dies after publishing and before marking, then the event is published twice and applied once', async () => {
+  const before = await messagesIn(bed.kafka, bed.topic);
+  const event = counterEvent(uniqueName('crash'));
+  await withTransaction(bed.pool, (tx) =>
+    enqueue(tx, { topic: bed.topic, key: event.correlationId, envelope: event }),
+  );
+
+  const exit = await runRelayThatDies(bed.database.url);
+  expect(exit.signal).toBe('SIGKILL');
+  expect((await outboxRow(event.id))?.published_at).toBeNull();
+  expect(await messagesIn(bed.kafka, bed.topic)).toBe(before + 1);
+
+  await publishing(() =>
+    waitFor(async () => (await outboxRow(event.id))?.published_at, { what: 'the second relay' }),
+  );
+  expect(await messagesIn(bed.kafka, bed.topic)).toBe(before + 2);
+  await waitFor(async () => (await committedBy(bed.kafka, groupId, bed.topic)) === before + 2, {
+    what: 'the consumer to get past both copies',
+  });
+
+  expect(await counter(bed.pool, event.payload.counterId)).toMatchObject({ value: 1 });
+  const { rows } = await bed.pool.query('SELECT 1 FROM inbox WHERE message_id = $1', [event.id]);
+  expect(rows).toHaveLength(1);
+});
+
+test('when several relays run at once, then each event is published once and a key keeps its order', async () => {
+  const before = await messagesIn(bed.kafka, bed.topic);
+  const key = uniqueName('ordered');
+  const events = Array.from({ length: 20 }, (_, index) => counterEvent(`${key}-${index}`));
+  const relays = [1, 2].map(() =>
+    startOutboxRelay({ pool: bed.pool, producer, logger, batchSize: 3, pollIntervalMs: 200 }),
+  );
+
+  try {
+    for (const event of events) {
+      await withTransaction(bed.pool, (tx) =>
+        enqueue(tx, { topic: bed.topic, key, envelope: event }),
+      );
+    }
+    await waitFor(async () => (await arrivalsFor(key)).length === events.length || undefined, {
+      what: 'every event',
+    });
+  } finally {
+    await Promise.all(relays.map((relay) => relay.stop()));
+  }
+
+  expect(await arrivalsFor(key)).toEqual(events.map((event) => event.payload.counterId));
+  expect(await messagesIn(bed.kafka, bed.topic)).toBe(before + events.length);
+});
+
+async function arrivalsFor(prefix: string): Promise<string[]> {
+  const { rows } = await bed.pool.query<{ counter_id: string }>(
+    'SELECT counter_id FROM arrivals WHERE counter_id LIKE $1 ORDER BY seq',
+    [`${prefix}-%`],
+  );
+  return rows.map((row) => row.counter_id);
+}
+
+function runRelayThatDies(
+  databaseUrl: string,
+): Promise<{ code: number | null; signal: string | null; stderr: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--require', require.resolve('tsx/cjs'), join(__dirname, 'fixtures', 'relay-that-dies.ts')],
+    {
+      env: { ...process.env, RELAY_DATABASE_URL: databaseUrl },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`relay fixture did not die in time: ${stderr}`));
+    }, 30_000);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stderr });
+    });
+  });
+}

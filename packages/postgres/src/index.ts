@@ -1,0 +1,7 @@
+export { createPool } from './pool';
+export type { PoolOptions } from './pool';
+export { withTransaction, isRetriableTransactionError } from './transaction';
+export type { Tx, IsolationLevel, TransactionOptions } from './transaction';
+export { runMigrations } from './migrations';
+export type { Logger, MigrationDir, RunMigrationsOptions } from './migrations';
+export type { Pool } from 'pg';

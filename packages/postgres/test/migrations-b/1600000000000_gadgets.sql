@@ -1,0 +1,5 @@
+-- Up Migration
+CREATE TABLE gadgets (id serial PRIMARY KEY);
+
+-- Down Migration
+DROP TABLE gadgets;
