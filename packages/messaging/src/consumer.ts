@@ -1,10 +1,11 @@
 import { parseMessage, type Message, type Topic } from '@shop/contracts';
-import { withTransaction, type Tx } from '@shop/postgres';
+import type { Tx } from '@shop/postgres';
 import type { EachMessagePayload, KafkaMessage } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { backoffDelay, sleep, type Backoff } from './backoff';
 import { deadLetterOf, headersOf, type DeadLetterCause } from './dead-letter';
+import { postgresInbox, type Inbox } from './inbox';
 import { createProducer, type KafkaClient } from './kafka';
 
 export type ParseResult<TMessage> =
@@ -32,24 +33,33 @@ export interface MessageContext {
   attempt: number;
 }
 
-export type Handler<TMessage> = (
+export type Handler<TMessage, TUnit = Tx> = (
   message: TMessage,
-  tx: Tx,
+  unit: TUnit,
   context: MessageContext,
 ) => Promise<void>;
 
-export type Handlers<TMessage extends { type: string }> = {
-  [TType in TMessage['type']]?: Handler<Extract<TMessage, { type: TType }>>;
+export type Handlers<TMessage extends { type: string }, TUnit = Tx> = {
+  [TType in TMessage['type']]?: Handler<Extract<TMessage, { type: TType }>, TUnit>;
 };
 
-export interface ConsumerOptions<TMessage extends { id: string; type: string } = Message> {
+/** Either a Postgres pool (the inbox table, in the handler's transaction) or an inbox of its own. */
+type InboxChoice<TUnit> = [TUnit] extends [Tx]
+  ? { pool: Pool; inbox?: never } | { inbox: Inbox<TUnit>; pool?: never }
+  : { inbox: Inbox<TUnit>; pool?: never };
+
+export type ConsumerOptions<
+  TMessage extends { id: string; type: string } = Message,
+  TUnit = Tx,
+> = ConsumerSettings<TMessage, TUnit> & InboxChoice<TUnit>;
+
+interface ConsumerSettings<TMessage extends { id: string; type: string }, TUnit> {
   kafka: KafkaClient;
-  pool: Pool;
   groupId: string;
   /** The name this consumer's applied messages are recorded under in the inbox. */
   consumerName: string;
   topics: string[];
-  handlers: Handlers<TMessage>;
+  handlers: Handlers<TMessage, TUnit>;
   /** Defaults to the shop's contracts; a consumer of other messages brings its own. */
   parse?: Parse<TMessage>;
   logger: Logger;
@@ -91,16 +101,18 @@ type Outcome =
  * the dead-letter write is acknowledged before the offset is committed, so a crash in between
  * re-processes the message and, at worst, dead-letters it twice.
  */
-export async function startConsumer<TMessage extends { id: string; type: string } = Message>(
-  options: ConsumerOptions<TMessage>,
-): Promise<RunningConsumer> {
-  const { kafka, pool, consumerName } = options;
+export async function startConsumer<
+  TMessage extends { id: string; type: string } = Message,
+  TUnit = Tx,
+>(options: ConsumerOptions<TMessage, TUnit>): Promise<RunningConsumer> {
+  const { kafka, consumerName } = options;
+  const inbox = inboxOf<TUnit>(options);
   const parse = options.parse ?? (parseContractMessage as unknown as Parse<TMessage>);
   const logger = options.logger.child({ component: 'consumer', consumer: consumerName });
   const maxAttempts = options.maxAttempts ?? 5;
   const backoff = options.backoff ?? { baseMs: 200, maxMs: 10_000 };
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 3_000;
-  const handlers = options.handlers as Record<string, Handler<TMessage> | undefined>;
+  const handlers = options.handlers as Record<string, Handler<TMessage, TUnit> | undefined>;
 
   const consumer = kafka.consumer({
     groupId: options.groupId,
@@ -129,16 +141,10 @@ export async function startConsumer<TMessage extends { id: string; type: string 
     for (let attempt = 1; ; attempt += 1) {
       try {
         const applied = await keepingAlive(heartbeat, heartbeatIntervalMs, () =>
-          withTransaction(pool, async (tx) => {
-            const { rowCount } = await tx.query(
-              `INSERT INTO inbox (consumer, message_id, topic) VALUES ($1, $2, $3)
-               ON CONFLICT DO NOTHING`,
-              [consumerName, message.id, context.topic],
-            );
-            if (rowCount === 0) return false;
-            await handler(message, tx, { ...context, attempt });
-            return true;
-          }),
+          inbox.applyOnce(
+            { consumer: consumerName, messageId: message.id, topic: context.topic },
+            (unit) => handler(message, unit, { ...context, attempt }),
+          ),
         );
         if (!applied) logger.debug({ id: message.id }, 'already applied; skipped');
         return { kind: 'done' };
@@ -253,6 +259,13 @@ export async function startConsumer<TMessage extends { id: string; type: string 
       await deadLetters.disconnect();
     },
   };
+}
+
+function inboxOf<TUnit>(options: { pool?: Pool; inbox?: Inbox<TUnit> }): Inbox<TUnit> {
+  if (options.inbox) return options.inbox;
+  if (!options.pool) throw new TypeError('startConsumer needs a pool or an inbox');
+  // Without an inbox of its own the handlers' unit is a Postgres transaction (see InboxChoice).
+  return postgresInbox(options.pool) as unknown as Inbox<TUnit>;
 }
 
 function decode<TMessage>(

@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from './paths';
+import { tail, waitUntil } from './processes';
+
+/** The default port of each process of the system (service READMEs and config agree). */
+export const defaultPorts = {
+  gateway: 8080,
+  identity: 8081,
+  catalog: 8082,
+  cart: 8083,
+  order: 8084,
+  inventory: 8085,
+  payment: 8086,
+  notification: 8087,
+} as const;
+export type ProcessName = keyof typeof defaultPorts;
+
+export interface ServiceProcess {
+  name: ProcessName;
+  url: string;
+  pid: number;
+  logFile: string;
+  /** SIGTERM (graceful) or SIGKILL (a crash), then wait for the exit. */
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+  exited: Promise<number | null>;
+}
+
+export interface StartOptions {
+  name: ProcessName;
+  env: Record<string, string>;
+  logFile: string;
+  readyTimeoutMs?: number;
+}
+
+function entryPoint(name: ProcessName): string {
+  const folder = name === 'gateway' ? 'gateway' : path.join('services', name);
+  return path.join(repoRoot, folder, 'src', 'main.ts');
+}
+
+async function isReady(url: string): Promise<boolean> {
+  const response = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+  return response.status === 200;
+}
+
+/**
+ * Runs one service as its own Node process (tsx, its src/main.ts), the way the native runner,
+ * the chaos experiments and the cross-service tests do, and waits until /health/ready says 200.
+ */
+export async function startServiceProcess(options: StartOptions): Promise<ServiceProcess> {
+  const port = options.env.PORT ?? String(defaultPorts[options.name]);
+  const url = `http://127.0.0.1:${port}`;
+  fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
+  const log = fs.openSync(options.logFile, 'a');
+  const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
+  const child: ChildProcess = spawn(tsx, [entryPoint(options.name)], {
+    cwd: repoRoot,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      SERVICE_NAME: options.name,
+      PORT: port,
+      ...options.env,
+    },
+    stdio: ['ignore', log, log],
+  });
+  fs.closeSync(log);
+  if (child.pid === undefined) throw new Error(`could not start ${options.name}`);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  let hasExited = false;
+  void exited.then(() => (hasExited = true));
+
+  const ready = await waitUntil(
+    async () => {
+      if (hasExited) throw new Error('exited');
+      return isReady(url);
+    },
+    { timeoutMs: options.readyTimeoutMs ?? 60_000, intervalMs: 100 },
+  );
+  if (!ready) {
+    child.kill('SIGKILL');
+    throw new Error(
+      `${options.name} ${hasExited ? 'exited during start-up' : 'did not become ready'}\n` +
+        `--- last lines of ${options.logFile} ---\n${tail(options.logFile)}`,
+    );
+  }
+
+  return {
+    name: options.name,
+    url,
+    pid: child.pid,
+    logFile: options.logFile,
+    exited,
+    async stop(signal = 'SIGTERM') {
+      if (hasExited) return;
+      child.kill(signal);
+      await exited;
+    },
+  };
+}
