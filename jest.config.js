@@ -20,6 +20,9 @@ function projectDirs() {
 module.exports = {
   globalSetup: '<rootDir>/jest.global-setup.js',
   maxWorkers: 2,
+  // Tests talk to real PostgreSQL, Redis and Kafka on a 2-core machine: 5 s is too tight for a
+  // consumer group join under load. This bounds a stuck test; it is not a performance limit.
+  testTimeout: 30_000,
   projects: projectDirs().map((dir) => ({
     displayName: require(path.join(__dirname, dir, 'package.json')).name,
     rootDir: path.join(__dirname, dir),

@@ -69,6 +69,10 @@ interface ConsumerSettings<TMessage extends { id: string; type: string }, TUnit>
   fromBeginning?: boolean;
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
+  /** How long one fetch waits for new messages (and so how long a stop may wait): 1 s. */
+  maxWaitTimeMs?: number;
+  /** Subscribes to `<prefix><topic>` and parses by the contract topic: see `topicNamespace`. */
+  topicPrefix?: string;
 }
 
 export interface RunningConsumer {
@@ -112,6 +116,9 @@ export async function startConsumer<
   const maxAttempts = options.maxAttempts ?? 5;
   const backoff = options.backoff ?? { baseMs: 200, maxMs: 10_000 };
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 3_000;
+  const topicPrefix = options.topicPrefix ?? '';
+  const contractTopicOf = (topic: string) =>
+    topic.startsWith(topicPrefix) ? topic.slice(topicPrefix.length) : topic;
   const handlers = options.handlers as Record<string, Handler<TMessage, TUnit> | undefined>;
 
   const consumer = kafka.consumer({
@@ -119,6 +126,10 @@ export async function startConsumer<
     sessionTimeout: options.sessionTimeoutMs ?? 30_000,
     heartbeatInterval: heartbeatIntervalMs,
     allowAutoTopicCreation: false,
+    // How long a fetch waits for new data. kafkajs' 5 s default is also how long disconnect()
+    // waits for the fetch in flight, i.e. how long every graceful shutdown and test teardown
+    // takes; one idle fetch a second per consumer costs the broker nothing.
+    maxWaitTimeInMs: options.maxWaitTimeMs ?? 1_000,
   });
   const deadLetters = createProducer(kafka);
   const stopping = new AbortController();
@@ -202,7 +213,7 @@ export async function startConsumer<
       payload.pause();
       return;
     }
-    const read = decode(topic, message, parse);
+    const read = decode(contractTopicOf(topic), message, parse);
     const headers = headersOf(message);
     const outcome = read.success
       ? await apply(
@@ -240,7 +251,7 @@ export async function startConsumer<
   await deadLetters.connect();
   await consumer.connect();
   await consumer.subscribe({
-    topics: options.topics,
+    topics: options.topics.map((topic) => `${topicPrefix}${topic}`),
     fromBeginning: options.fromBeginning ?? true,
   });
   await consumer.run({

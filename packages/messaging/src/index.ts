@@ -19,7 +19,12 @@ export type {
   ParseResult,
   RunningConsumer,
 } from './consumer';
-export { ensureTopics, deadLetterTopicOf } from './topics';
+export {
+  createTopicNamespace,
+  deleteTopicNamespace,
+  ensureTopics,
+  deadLetterTopicOf,
+} from './topics';
 export type { TopicSpec } from './topics';
 export { backoffDelay } from './backoff';
 export type { Backoff } from './backoff';

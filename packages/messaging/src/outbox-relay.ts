@@ -15,6 +15,8 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   channel?: string;
   maxBackoffMs?: number;
+  /** Publishes to `<prefix><topic>`: see `topicNamespace` (tests give each run its own topics). */
+  topicPrefix?: string;
   /**
    * Fault injection for tests: runs after Kafka acknowledged a batch and before the rows are
    * marked published, the one window where a crash makes the relay publish twice.
@@ -82,7 +84,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       try {
         await producer.publish(
           rows.map((row) => ({
-            topic: row.topic,
+            topic: `${options.topicPrefix ?? ''}${row.topic}`,
             key: row.key,
             value: JSON.stringify(row.envelope),
             headers: row.headers,

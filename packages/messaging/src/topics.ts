@@ -1,3 +1,4 @@
+import { allTopics } from '@shop/contracts';
 import type { KafkaClient } from './kafka';
 
 export interface TopicSpec {
@@ -6,25 +7,87 @@ export interface TopicSpec {
   replicationFactor?: number;
 }
 
-/** Creates the topics that do not exist yet (the broker does not auto-create them). */
-export async function ensureTopics(kafka: KafkaClient, topics: TopicSpec[]): Promise<void> {
+/**
+ * Creates the topics that do not exist yet (the broker does not auto-create them) and waits until
+ * every partition has a leader. kafkajs' own `waitForLeaders` retries only LEADER_NOT_AVAILABLE,
+ * but a KRaft broker answers UNKNOWN_TOPIC_OR_PARTITION for a moment after creating a topic
+ * (tulios/kafkajs#815, KAFKA-15780), so the wait is done here, tolerating both.
+ */
+export async function ensureTopics(
+  kafka: KafkaClient,
+  topics: TopicSpec[],
+  { timeoutMs = 30_000 } = {},
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: topics.map(({ topic, numPartitions, replicationFactor = 1 }) => ({
         topic,
         numPartitions,
         replicationFactor,
       })),
     });
+    const names = topics.map(({ topic }) => topic);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const { topics: found } = await admin.fetchTopicMetadata({ topics: names });
+        const led = found.every(
+          (topic) => topic.partitions.length > 0 && topic.partitions.every((p) => p.leader >= 0),
+        );
+        if (led && found.length === names.length) return;
+      } catch (error) {
+        if (!isTransientMetadataError(error)) throw error;
+      }
+      if (Date.now() > deadline) throw new Error(`topics not ready after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   } finally {
     await admin.disconnect();
   }
 }
 
+function isTransientMetadataError(error: unknown): boolean {
+  const type = (error as { type?: unknown } | null)?.type;
+  return type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'LEADER_NOT_AVAILABLE';
+}
+
 /** The dead-letter twin of a topic (API.md: `<topic>.dlq`). */
 export function deadLetterTopicOf(topic: string): string {
   return `${topic}.dlq`;
+}
+
+/**
+ * A private copy of every contract topic and its dead-letter twin, named `<prefix><topic>`.
+ * Component tests run each service against their own namespace, so services started by tests
+ * that run at the same time never answer each other's commands, and a fresh consumer group does
+ * not replay every earlier run's history. Production uses no prefix.
+ */
+export async function createTopicNamespace(
+  kafka: KafkaClient,
+  prefix: string,
+  numPartitions = 3,
+): Promise<void> {
+  await ensureTopics(
+    kafka,
+    allTopics().map((topic) => ({ topic: `${prefix}${topic}`, numPartitions })),
+  );
+}
+
+/** Deletes a namespace's topics once the tests that used it are done. */
+export async function deleteTopicNamespace(kafka: KafkaClient, prefix: string): Promise<void> {
+  if (!prefix) throw new Error('refusing to delete the un-prefixed (production) topics');
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const mine = allTopics()
+      .map((topic) => `${prefix}${topic}`)
+      .filter((topic) => existing.has(topic));
+    if (mine.length > 0) await admin.deleteTopics({ topics: mine });
+  } finally {
+    await admin.disconnect();
+  }
 }

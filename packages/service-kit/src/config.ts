@@ -65,6 +65,17 @@ export const envVar = {
   oneOf: <const T extends readonly [string, ...string[]]>(values: T) =>
     z.enum(values, { error: `must be one of ${values.join(', ')}` }),
 
+  /**
+   * KAFKA_TOPIC_PREFIX: empty in production; component tests give each service under test a
+   * private copy of every topic (`t-xyz.order.events.v1`) so tests running at the same time
+   * never answer each other's commands (see @shop/messaging createTopicNamespace).
+   */
+  topicPrefix: () =>
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]*\.$/, 'must be lower-case and end with a dot, e.g. "t-1a2b."')
+      .default(''),
+
   /** A comma-separated list such as KAFKA_BROKERS=host1:9092,host2:9092. */
   list: () =>
     z

@@ -1,18 +1,12 @@
+import type { DependencyCheck, Liveness, Readiness } from '@shop/contracts';
 import { Router } from 'express';
 
 /** Resolves when the dependency is usable, rejects (or outlives its timeout) when it is not. */
 export type ReadinessCheck = (signal: AbortSignal) => Promise<unknown>;
 
-export interface CheckResult {
-  status: 'ok' | 'fail';
-  durationMs: number;
-  error?: string;
-}
-
-export interface ReadinessReport {
-  status: 'ok' | 'fail';
-  checks: Record<string, CheckResult>;
-}
+/** The wire shapes of API.md's operations endpoints, as the contracts package defines them. */
+export type CheckResult = DependencyCheck;
+export type ReadinessReport = Readiness;
 
 export const defaultCheckTimeoutMs = 2000;
 
@@ -21,7 +15,11 @@ function withoutCredentials(message: string): string {
   return message.replace(/\/\/[^/@\s]*@/g, '//***@');
 }
 
-async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<CheckResult> {
+async function runCheck(
+  name: string,
+  check: ReadinessCheck,
+  timeoutMs: number,
+): Promise<CheckResult> {
   const started = performance.now();
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -33,13 +31,14 @@ async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<Check
   });
   try {
     await Promise.race([check(controller.signal), timeout]);
-    return { status: 'ok', durationMs: elapsedSince(started) };
+    return { name, status: 'up', latencyMs: elapsedSince(started) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return {
-      status: 'fail',
-      durationMs: elapsedSince(started),
-      error: withoutCredentials(message),
+      name,
+      status: 'down',
+      latencyMs: elapsedSince(started),
+      detail: withoutCredentials(message),
     };
   } finally {
     clearTimeout(timer);
@@ -55,13 +54,11 @@ export async function runReadinessChecks(
   checks: Record<string, ReadinessCheck>,
   timeoutMs = defaultCheckTimeoutMs,
 ): Promise<ReadinessReport> {
-  const entries = await Promise.all(
-    Object.entries(checks).map(
-      async ([name, check]) => [name, await runCheck(check, timeoutMs)] as const,
-    ),
+  const results = await Promise.all(
+    Object.entries(checks).map(([name, check]) => runCheck(name, check, timeoutMs)),
   );
-  const failed = entries.some(([, result]) => result.status === 'fail');
-  return { status: failed ? 'fail' : 'ok', checks: Object.fromEntries(entries) };
+  const down = results.some((result) => result.status === 'down');
+  return { status: down ? 'down' : 'up', checks: results };
 }
 
 export interface HealthOptions {
@@ -76,12 +73,13 @@ export interface HealthOptions {
 export function healthRouter({ readiness, checkTimeoutMs }: HealthOptions): Router {
   const router = Router();
   router.get('/health/live', (_req, res) => {
-    res.json({ status: 'ok' });
+    const live: Liveness = { status: 'up' };
+    res.json(live);
   });
   router.get('/health/ready', async (_req, res) => {
     const report = await runReadinessChecks(readiness, checkTimeoutMs);
     res.setHeader('Cache-Control', 'no-store');
-    res.status(report.status === 'ok' ? 200 : 503).json(report);
+    res.status(report.status === 'up' ? 200 : 503).json(report);
   });
   return router;
 }

@@ -103,3 +103,15 @@ describe('loadConfig', () => {
     );
   });
 });
+
+describe('KAFKA_TOPIC_PREFIX', () => {
+  const schema = z.object({ KAFKA_TOPIC_PREFIX: envVar.topicPrefix() });
+
+  it('when it is not set, then topics are not prefixed', () => {
+    expect(loadConfig(schema, {})).toEqual({ KAFKA_TOPIC_PREFIX: '' });
+  });
+
+  it('when it does not end with a dot, then start-up stops naming it', () => {
+    expect(() => loadConfig(schema, { KAFKA_TOPIC_PREFIX: 'Test' })).toThrow(/KAFKA_TOPIC_PREFIX/);
+  });
+});
