@@ -1,0 +1,5 @@
+import type { ProblemDetails } from '@shop/service-kit';
+
+export function problemOf(response: { body: unknown }): ProblemDetails {
+  return response.body as ProblemDetails;
+}

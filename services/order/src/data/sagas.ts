@@ -1,0 +1,126 @@
+import type { OrderFailureReason, SagaReply, SagaStepStatus } from '@shop/contracts';
+import type { Tx } from '@shop/postgres';
+import type { ActionName, SagaState } from '../domain/saga-machine';
+
+/** One command the saga sent (a step or a compensation) and what became of it. */
+export interface SagaAction {
+  name: ActionName;
+  command: string;
+  status: SagaStepStatus;
+  attempts: number;
+  lastSentAt: Date | null;
+  lastMessageId: string | null;
+  deadline: Date | null;
+  /** The command's payload, re-sent unchanged under a new message id. */
+  payload: Record<string, unknown>;
+  reply: SagaReply | null;
+}
+
+export interface SagaRecord {
+  orderId: string;
+  state: SagaState;
+  failureReason: OrderFailureReason | null;
+  startedAt: Date;
+  updatedAt: Date;
+  /** The forward steps' deadline; null once the saga completed or is compensating. */
+  deadline: Date | null;
+  actions: Map<ActionName, SagaAction>;
+}
+
+const sagaColumns = `order_id AS "orderId", state, failure_reason AS "failureReason",
+  started_at AS "startedAt", updated_at AS "updatedAt", deadline`;
+
+type SagaRow = Omit<SagaRecord, 'actions'>;
+
+/** The saga, locked for this transaction: replies, the timer and a cancel take turns on it. */
+export async function lockSaga(tx: Tx, orderId: string): Promise<SagaRecord | undefined> {
+  const { rows } = await tx.query<SagaRow>(
+    `SELECT ${sagaColumns} FROM sagas WHERE order_id = $1 FOR UPDATE`,
+    [orderId],
+  );
+  return rows[0] && withActions(tx, rows[0]);
+}
+
+export async function findSaga(tx: Tx, orderId: string): Promise<SagaRecord | undefined> {
+  const { rows } = await tx.query<SagaRow>(`SELECT ${sagaColumns} FROM sagas WHERE order_id = $1`, [
+    orderId,
+  ]);
+  return rows[0] && withActions(tx, rows[0]);
+}
+
+/**
+ * Claims one saga whose timer has run out. SKIP LOCKED lets several order instances tick at once:
+ * each takes a different saga, and one being handled by a reply is left for the next round.
+ */
+export async function claimDueSaga(tx: Tx, now: Date): Promise<SagaRecord | undefined> {
+  const { rows } = await tx.query<SagaRow>(
+    `SELECT ${sagaColumns} FROM sagas
+     WHERE next_due_at IS NOT NULL AND next_due_at <= $1
+     ORDER BY next_due_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+    [now],
+  );
+  return rows[0] && withActions(tx, rows[0]);
+}
+
+async function withActions(tx: Tx, row: SagaRow): Promise<SagaRecord> {
+  const { rows } = await tx.query<SagaAction>(
+    `SELECT name, command, status, attempts, last_sent_at AS "lastSentAt",
+            last_message_id AS "lastMessageId", deadline, payload, reply
+     FROM saga_actions WHERE order_id = $1`,
+    [row.orderId],
+  );
+  return { ...row, actions: new Map(rows.map((action) => [action.name, action])) };
+}
+
+export async function insertSaga(tx: Tx, saga: SagaRecord, nextDueAt: Date | null): Promise<void> {
+  await tx.query(
+    `INSERT INTO sagas (order_id, state, failure_reason, started_at, updated_at, deadline, next_due_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [
+      saga.orderId,
+      saga.state,
+      saga.failureReason,
+      saga.startedAt,
+      saga.updatedAt,
+      saga.deadline,
+      nextDueAt,
+    ],
+  );
+  await saveActions(tx, saga);
+}
+
+export async function saveSaga(tx: Tx, saga: SagaRecord, nextDueAt: Date | null): Promise<void> {
+  await tx.query(
+    `UPDATE sagas SET state = $2, failure_reason = $3, updated_at = $4, deadline = $5,
+       next_due_at = $6
+     WHERE order_id = $1`,
+    [saga.orderId, saga.state, saga.failureReason, saga.updatedAt, saga.deadline, nextDueAt],
+  );
+  await saveActions(tx, saga);
+}
+
+async function saveActions(tx: Tx, saga: SagaRecord): Promise<void> {
+  for (const action of saga.actions.values()) {
+    await tx.query(
+      `INSERT INTO saga_actions (order_id, name, command, status, attempts, last_sent_at,
+         last_message_id, deadline, payload, reply)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT (order_id, name) DO UPDATE SET status = EXCLUDED.status,
+         attempts = EXCLUDED.attempts, last_sent_at = EXCLUDED.last_sent_at,
+         last_message_id = EXCLUDED.last_message_id, deadline = EXCLUDED.deadline,
+         payload = EXCLUDED.payload, reply = EXCLUDED.reply`,
+      [
+        saga.orderId,
+        action.name,
+        action.command,
+        action.status,
+        action.attempts,
+        action.lastSentAt,
+        action.lastMessageId,
+        action.deadline,
+        JSON.stringify(action.payload),
+        action.reply === null ? null : JSON.stringify(action.reply),
+      ],
+    );
+  }
+}

@@ -1,0 +1,97 @@
+import { withTransaction, type Pool } from '@shop/postgres';
+import type { Logger } from '@shop/service-kit';
+import { purgeIdempotencyKeys } from '../data/idempotency-keys';
+import { runDueSaga, type SagaSettings } from './saga';
+
+export interface SagaTimerOptions {
+  pool: Pool;
+  settings: SagaSettings;
+  tickMs: number;
+  /** Idempotency keys older than this are forgotten (API.md: at least 24 h). */
+  keyRetentionMs: number;
+  logger: Logger;
+  /** Bounds one round, so a large backlog is worked through in slices between ticks. */
+  maxPerRound?: number;
+}
+
+export interface SagaTimer {
+  /** Handles every saga due now (up to maxPerRound); how many it handled. */
+  tick(): Promise<number>;
+  /** Finishes the current saga, then stops. */
+  stop(): Promise<void>;
+}
+
+const purgeEveryMs = 60_000;
+
+/**
+ * Drives the sagas' deadlines from their stored state alone, so a restarted instance resumes every
+ * unfinished saga on its first tick. Each saga is handled in its own short transaction and claimed
+ * with SKIP LOCKED, so several instances tick side by side without handling one saga twice.
+ * A loop with a pause rather than setInterval, so a slow round is never overlapped by the next.
+ */
+export function startSagaTimer({
+  pool,
+  settings,
+  tickMs,
+  keyRetentionMs,
+  logger,
+  maxPerRound = 200,
+}: SagaTimerOptions): SagaTimer {
+  const log = logger.child({ component: 'saga-timer' });
+  const stopping = new AbortController();
+  let lastPurge = 0;
+
+  async function tick(): Promise<number> {
+    let handled = 0;
+    while (handled < maxPerRound && !stopping.signal.aborted) {
+      const context = { now: new Date(), settings, cause: {} };
+      const orderId = await withTransaction(pool, (tx) => runDueSaga(tx, context));
+      if (orderId === undefined) break;
+      log.debug({ orderId }, 'saga deadline handled');
+      handled += 1;
+    }
+    return handled;
+  }
+
+  async function purgeKeys(): Promise<void> {
+    if (Date.now() - lastPurge < purgeEveryMs) return;
+    lastPurge = Date.now();
+    const purged = await withTransaction(pool, (tx) =>
+      purgeIdempotencyKeys(tx, new Date(Date.now() - keyRetentionMs)),
+    );
+    if (purged > 0) log.info({ purged }, 'expired idempotency keys forgotten');
+  }
+
+  async function run(): Promise<void> {
+    while (!stopping.signal.aborted) {
+      try {
+        await tick();
+        await purgeKeys();
+      } catch (error) {
+        log.error({ err: error }, 'saga timer round failed; trying again next tick');
+      }
+      await pause(tickMs, stopping.signal);
+    }
+  }
+
+  const running = run();
+  return {
+    tick,
+    async stop() {
+      stopping.abort();
+      await running;
+    },
+  };
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
