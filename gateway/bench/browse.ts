@@ -1,0 +1,150 @@
+/**
+ * Browse throughput through the gateway against the catalog directly, same run, same load
+ * generator (autocannon): GET /api/products and GET /api/products/:id. Writes
+ * reports/bench-browse.json in the BenchReport shape of infra/src/bench/report.ts.
+ *
+ *   CATALOG_URL=http://127.0.0.1:8082 GATEWAY_URL=http://127.0.0.1:8080 pnpm --filter @shop/gateway bench
+ *
+ * The gateway rate-limits per address: run it with RATE_LIMIT_PER_IP raised (e.g. 10000000) for
+ * this benchmark, or the gateway figures measure 429s (the non-2xx figures say so).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import autocannon from 'autocannon';
+
+interface Figure {
+  metric: string;
+  value: number;
+  unit: string;
+}
+
+interface BenchReport {
+  benchmark: string;
+  startedAt: string;
+  parameters: Record<string, string | number | boolean>;
+  figures: Figure[];
+}
+
+const catalogUrl = process.env.CATALOG_URL ?? 'http://127.0.0.1:8082';
+const gatewayUrl = process.env.GATEWAY_URL ?? 'http://127.0.0.1:8080';
+const durationSeconds = Number(process.env.BENCH_DURATION_S ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const warmupSeconds = 2;
+const reportFile = path.resolve(__dirname, '..', '..', 'reports', 'bench-browse.json');
+
+interface Measured {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function productIds(): Promise<string[]> {
+  const response = await fetch(`${catalogUrl}/api/products?pageSize=50`);
+  if (!response.ok) throw new Error(`catalog answered ${response.status} to the product list`);
+  const list = (await response.json()) as { items: { id: string }[] };
+  if (list.items.length === 0)
+    throw new Error('the catalog has no products: start it with DEMO_DATA=true');
+  return list.items.map((item) => item.id);
+}
+
+/** Every request of a run asks for the next id in turn, so the byId case is not one cached row. */
+function paths(ids: string[], pathOf: (id: string) => string): autocannon.Request[] {
+  let next = 0;
+  return [
+    {
+      method: 'GET',
+      setupRequest: (request) => {
+        next = (next + 1) % ids.length;
+        return { ...request, path: pathOf(ids[next]!) };
+      },
+    },
+  ];
+}
+
+async function load(
+  url: string,
+  requests: autocannon.Request[],
+  seconds: number,
+): Promise<Measured> {
+  const result = await autocannon({ url, connections, duration: seconds, requests });
+  return {
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+async function measure(baseUrl: string, requests: () => autocannon.Request[]): Promise<Measured> {
+  await load(baseUrl, requests(), warmupSeconds);
+  return load(baseUrl, requests(), durationSeconds);
+}
+
+function figuresOf(name: string, direct: Measured, viaGateway: Measured): Figure[] {
+  return [
+    { metric: `${name} direct throughput`, value: direct.requestsPerSecond, unit: 'req/s' },
+    { metric: `${name} direct p50`, value: direct.p50Ms, unit: 'ms' },
+    { metric: `${name} direct p99`, value: direct.p99Ms, unit: 'ms' },
+    { metric: `${name} gateway throughput`, value: viaGateway.requestsPerSecond, unit: 'req/s' },
+    { metric: `${name} gateway p50`, value: viaGateway.p50Ms, unit: 'ms' },
+    { metric: `${name} gateway p99`, value: viaGateway.p99Ms, unit: 'ms' },
+    {
+      metric: `${name} gateway/direct throughput ratio`,
+      value: viaGateway.requestsPerSecond / direct.requestsPerSecond,
+      unit: 'x',
+    },
+    { metric: `${name} gateway p50 overhead`, value: viaGateway.p50Ms - direct.p50Ms, unit: 'ms' },
+    {
+      metric: `${name} non-2xx (direct + gateway)`,
+      value: direct.non2xx + viaGateway.non2xx,
+      unit: 'responses',
+    },
+    {
+      metric: `${name} errors (direct + gateway)`,
+      value: direct.errors + viaGateway.errors,
+      unit: 'errors',
+    },
+  ];
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date().toISOString();
+  const ids = await productIds();
+  const list = () => paths(['1', '2', '3'], (page) => `/api/products?page=${page}&pageSize=20`);
+  const byId = () => paths(ids, (id) => `/api/products/${id}`);
+
+  const figures: Figure[] = [];
+  for (const [name, requests] of [
+    ['GET /api/products', list],
+    ['GET /api/products/:id', byId],
+  ] as const) {
+    console.log(`${name}: direct…`);
+    const direct = await measure(catalogUrl, requests);
+    console.log(`${name}: through the gateway…`);
+    const viaGateway = await measure(gatewayUrl, requests);
+    figures.push(...figuresOf(name, direct, viaGateway));
+  }
+
+  const report: BenchReport = {
+    benchmark: 'browse',
+    startedAt,
+    parameters: { connections, durationSeconds, warmupSeconds, products: ids.length },
+    figures,
+  };
+  fs.mkdirSync(path.dirname(reportFile), { recursive: true });
+  fs.writeFileSync(reportFile, `${JSON.stringify(report, null, 2)}\n`);
+  for (const figure of figures) {
+    console.log(`${figure.metric.padEnd(48)} ${figure.value.toFixed(2)} ${figure.unit}`);
+  }
+  const failed = figures.some((figure) => /non-2xx|errors/.test(figure.metric) && figure.value > 0);
+  if (failed) console.warn('some requests failed: the figures measure failures too (rate limits?)');
+  console.log(`written to ${reportFile}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

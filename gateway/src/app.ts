@@ -1,0 +1,92 @@
+import type { Express, Request } from 'express';
+import type { JwtVerifier } from '@shop/auth';
+import type { BreakerRegistry } from '@shop/resilience';
+import {
+  createApp,
+  redisCheck,
+  type Logger,
+  type Pingable,
+  type Registry,
+} from '@shop/service-kit';
+import { routeAuth } from './auth/route-auth';
+import type { Config } from './config';
+import { cors } from './cors';
+import { docsRoutes } from './operations/docs';
+import { systemHealth } from './operations/system-health';
+import { declaredBodyLimit } from './proxy/body-limit';
+import { echoTraceparent, forwardedHeaders } from './proxy/forwarded-headers';
+import type { UpstreamProxies } from './proxy/upstream-proxy';
+import type { RateLimitStore } from './rate-limit/limiter';
+import { rateLimit, rateLimitMetrics } from './rate-limit/middleware';
+import type { Upstream } from './upstreams';
+
+/** API.md: a body over 64 KiB is refused. */
+export const bodyLimitBytes = 64 * 1024;
+
+export interface AppDependencies {
+  config: Config;
+  logger: Logger;
+  registry: Registry;
+  redis: Pingable;
+  rateLimitStore: RateLimitStore;
+  verifier: JwtVerifier;
+  upstreams: Upstream[];
+  proxies: UpstreamProxies;
+  breakers: BreakerRegistry;
+}
+
+/**
+ * The order is the design: documentation is static and served before anything costs a Redis
+ * call; every other `/api` request is counted per address before its token is verified (so a
+ * flood of forged tokens is limited too), then authenticated per contracts' routes, counted per
+ * user, stripped of identity headers and proxied through its upstream's breaker.
+ */
+export function buildApp(deps: AppDependencies): Express {
+  const { config, logger, upstreams } = deps;
+  const metrics = rateLimitMetrics(deps.registry);
+  const window = config.RATE_LIMIT_WINDOW;
+  const limiter = (name: string, quota: number, subjectOf: (req: Request) => string | undefined) =>
+    rateLimit({
+      store: deps.rateLimitStore,
+      policy: { name, quota, windowMs: window },
+      subjectOf,
+      metrics,
+      logger,
+    });
+
+  return createApp({
+    service: config.SERVICE_NAME,
+    logger,
+    registry: deps.registry,
+    readiness: { redis: redisCheck(deps.redis) },
+    bodyLimit: bodyLimitBytes,
+    trustProxy: config.TRUST_PROXY,
+    routes: (app) => {
+      app.use(echoTraceparent());
+      if (config.CORS_ORIGINS) app.use(cors(config.CORS_ORIGINS));
+      app.use(docsRoutes(config.PUBLIC_URL));
+
+      app.use(
+        '/api',
+        limiter('ip', config.RATE_LIMIT_PER_IP, (req) => req.ip),
+      );
+      app.post(
+        ['/api/auth/login', '/api/auth/register'],
+        limiter('auth', config.RATE_LIMIT_AUTH, (req) => req.ip),
+      );
+      app.get(
+        '/api/system/health',
+        systemHealth(upstreams, deps.breakers, config.HEALTH_CHECK_TIMEOUT),
+      );
+
+      app.use(...routeAuth(deps.verifier, upstreams));
+      app.use(
+        '/api',
+        limiter('user', config.RATE_LIMIT_PER_USER, (req) => req.user?.id),
+      );
+      app.use(declaredBodyLimit(bodyLimitBytes));
+      app.use(forwardedHeaders());
+      app.use(deps.proxies.middleware);
+    },
+  });
+}

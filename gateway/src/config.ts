@@ -1,0 +1,66 @@
+import { baseConfigSchema, envVar, loadConfig, type Env } from '@shop/service-kit';
+
+const upstreamUrl = (port: number) =>
+  envVar.url(['http', 'https']).default(`http://127.0.0.1:${port}`);
+
+export const configSchema = baseConfigSchema.extend({
+  SERVICE_NAME: envVar.string().default('gateway'),
+  PORT: envVar.port().default(8080),
+  /** The base URL clients use; it goes into the OpenAPI document's `servers`. */
+  PUBLIC_URL: envVar.url(['http', 'https']).default('http://localhost:8080'),
+
+  IDENTITY_URL: upstreamUrl(8081),
+  CATALOG_URL: upstreamUrl(8082),
+  CART_URL: upstreamUrl(8083),
+  ORDER_URL: upstreamUrl(8084),
+  INVENTORY_URL: upstreamUrl(8085),
+  PAYMENT_URL: upstreamUrl(8086),
+  NOTIFICATION_URL: upstreamUrl(8087),
+
+  /** Budget for one proxied exchange, from sending the request to the last byte of the answer. */
+  UPSTREAM_TIMEOUT: envVar.durationMs().default(5_000),
+  IDENTITY_TIMEOUT: envVar.durationMs().optional(),
+  CATALOG_TIMEOUT: envVar.durationMs().optional(),
+  CART_TIMEOUT: envVar.durationMs().optional(),
+  ORDER_TIMEOUT: envVar.durationMs().optional(),
+  INVENTORY_TIMEOUT: envVar.durationMs().optional(),
+  PAYMENT_TIMEOUT: envVar.durationMs().optional(),
+  NOTIFICATION_TIMEOUT: envVar.durationMs().optional(),
+  /** Calls in a breaker's rolling window before it may open at all. */
+  BREAKER_VOLUME_THRESHOLD: envVar.integer(1, 10_000).default(10),
+  /** A breaker opens when failures exceed this share (%) of the calls in its window. */
+  BREAKER_ERROR_PERCENTAGE: envVar.integer(1, 100).default(50),
+  /** How long an open breaker answers 503 before letting one probe through. */
+  BREAKER_RESET_TIMEOUT: envVar.durationMs().default(10_000),
+  /** Per upstream `/health/ready` probe of `/api/system/health`. */
+  HEALTH_CHECK_TIMEOUT: envVar.durationMs().default(1_000),
+
+  JWKS_URL: envVar.url(['http', 'https']).default('http://127.0.0.1:8081/api/auth/jwks.json'),
+  JWT_ISSUER: envVar.string().default('shop-identity'),
+  JWT_AUDIENCE: envVar.string().default('shop'),
+
+  /** May carry a password, so no default. */
+  REDIS_URL: envVar.url(['redis', 'rediss']),
+  /** Every rate-limit key starts with this, so the gateway can share a Redis (and tests isolate). */
+  RATE_LIMIT_PREFIX: envVar.string().default('gateway:ratelimit:'),
+  RATE_LIMIT_WINDOW: envVar.durationMs().default(60_000),
+  /** Requests per window from one client address, whoever is signed in. */
+  RATE_LIMIT_PER_IP: envVar.integer(1, 10_000_000).default(600),
+  /** Requests per window by one signed-in user, from any address. */
+  RATE_LIMIT_PER_USER: envVar.integer(1, 10_000_000).default(300),
+  /** POST /api/auth/login and /api/auth/register per window from one address: password guessing. */
+  RATE_LIMIT_AUTH: envVar.integer(1, 10_000_000).default(10),
+  /** Redis answers within this or the limiter lets the request through (fail open). */
+  RATE_LIMIT_REDIS_TIMEOUT: envVar.durationMs().default(200),
+
+  /** Proxies in front of the gateway whose X-Forwarded-For is believed (0: clients talk to us directly). */
+  TRUST_PROXY: envVar.integer(0, 10).default(0),
+  /** Browser origins allowed to call the API (CORS); none when unset. */
+  CORS_ORIGINS: envVar.list().optional(),
+});
+
+export type Config = ReturnType<typeof configSchema.parse>;
+
+export function readConfig(env: Env = process.env): Config {
+  return loadConfig(configSchema, env);
+}

@@ -1,0 +1,80 @@
+import type { RequestHandler } from 'express';
+import type { SystemHealth, UpstreamHealth } from '@shop/contracts';
+import type { BreakerRegistry } from '@shop/resilience';
+import type { Upstream } from '../upstreams';
+
+/** Why a probe failed, in words that name no host or address (they reach clients). */
+function reasonOf(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return `no answer within ${timeoutMs} ms`;
+  }
+  const code = (error as { cause?: { code?: unknown } }).cause?.code;
+  return code === 'ECONNREFUSED' ? 'connection refused' : 'unreachable';
+}
+
+async function probe(
+  upstream: Upstream,
+  breakers: BreakerRegistry,
+  timeoutMs: number,
+): Promise<UpstreamHealth> {
+  const breaker = breakers.get(upstream.name)?.state() ?? 'closed';
+  const started = performance.now();
+  const latency = () => Math.round(performance.now() - started);
+  try {
+    const response = await fetch(new URL('/health/ready', upstream.url), {
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await response.body?.cancel();
+    return response.ok
+      ? { name: upstream.name, status: 'up', breaker, latencyMs: latency() }
+      : {
+          name: upstream.name,
+          status: 'down',
+          breaker,
+          latencyMs: latency(),
+          detail: `not ready (HTTP ${response.status})`,
+        };
+  } catch (error) {
+    return {
+      name: upstream.name,
+      status: 'down',
+      breaker,
+      latencyMs: latency(),
+      detail: reasonOf(error, timeoutMs),
+    };
+  }
+}
+
+function overallStatus(upstreams: UpstreamHealth[]): SystemHealth['status'] {
+  if (upstreams.every((upstream) => upstream.status === 'down')) return 'down';
+  const healthy = upstreams.every(
+    (upstream) => upstream.status === 'up' && upstream.breaker === 'closed',
+  );
+  return healthy ? 'up' : 'degraded';
+}
+
+/**
+ * Asks every upstream's `/health/ready` at once (the slowest probe bounds the answer) and reads
+ * each breaker. Probes go around the breakers: they report what is, and must not trip anything.
+ * Kafka consumer lag is `null`: the gateway has no Kafka client, and asking the brokers for every
+ * group's offsets on each call is not cheap; the services' own metrics carry it.
+ */
+export function systemHealth(
+  upstreams: Upstream[],
+  breakers: BreakerRegistry,
+  timeoutMs: number,
+): RequestHandler {
+  return async (_req, res) => {
+    const results = await Promise.all(
+      upstreams.map((upstream) => probe(upstream, breakers, timeoutMs)),
+    );
+    const body: SystemHealth = {
+      status: overallStatus(results),
+      checkedAt: new Date().toISOString(),
+      upstreams: results,
+      consumerLag: null,
+    };
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(body);
+  };
+}

@@ -1,0 +1,107 @@
+import { publicRoutes, systemHealthSchema, toOpenApiPath } from '@shop/contracts';
+import { startGateway, type GatewayUnderTest } from './support/gateway';
+import { call } from './support/http';
+import { startIssuer, type Issuer } from './support/issuer';
+
+let issuer: Issuer;
+let gateway: GatewayUnderTest;
+
+beforeAll(async () => {
+  issuer = await startIssuer();
+  gateway = await startGateway(issuer, {
+    CORS_ORIGINS: 'https://shop.example,https://admin.example',
+  });
+});
+
+afterAll(async () => {
+  await gateway.close();
+  await issuer.close();
+});
+
+describe('the API description', () => {
+  it('when /api/openapi.json is fetched, then it is the contracts document with the public URL and every route', async () => {
+    const answer = await call(gateway.url, 'GET', '/api/openapi.json');
+
+    const document = answer.body as {
+      openapi: string;
+      servers: { url: string }[];
+      paths: Record<string, object>;
+    };
+    expect(answer.status).toBe(200);
+    expect(document.openapi).toBe('3.1.0');
+    expect(document.servers).toEqual([{ url: 'https://shop.example' }]);
+    for (const route of publicRoutes) {
+      expect(document.paths[toOpenApiPath(route.path)]).toHaveProperty(route.method.toLowerCase());
+    }
+  });
+
+  it('when /api/docs is opened, then an HTML page loads Swagger UI from the gateway itself', async () => {
+    const page = await call(gateway.url, 'GET', '/api/docs');
+    const bundle = await fetch(`${gateway.url}/api/docs/swagger-ui-bundle.js`);
+    const init = await call(gateway.url, 'GET', '/api/docs/init.js');
+
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.text).toContain('/api/docs/swagger-ui-bundle.js');
+    expect(page.text).not.toMatch(/https?:\/\//);
+    expect(bundle.status).toBe(200);
+    expect((await bundle.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
+    expect(init.text).toContain("url: '/api/openapi.json'");
+  });
+});
+
+describe('health', () => {
+  it('when the gateway runs with Redis, then it is live and ready', async () => {
+    expect((await call(gateway.url, 'GET', '/health/live')).status).toBe(200);
+    expect((await call(gateway.url, 'GET', '/health/ready')).status).toBe(200);
+  });
+
+  it('when an upstream is down, then system health says degraded and names no address', async () => {
+    await gateway.stubs.payment.stop();
+
+    const answer = await call(gateway.url, 'GET', '/api/system/health');
+
+    const health = systemHealthSchema.parse(answer.body);
+    expect(health.status).toBe('degraded');
+    const payment = health.upstreams.find((upstream) => upstream.name === 'payment');
+    expect(payment).toMatchObject({
+      status: 'down',
+      breaker: 'closed',
+      detail: 'connection refused',
+    });
+    expect(answer.text).not.toContain('127.0.0.1');
+  });
+});
+
+describe('CORS', () => {
+  it('when a listed origin sends a preflight, then it is allowed without a token', async () => {
+    const answer = await call(gateway.url, 'OPTIONS', '/api/cart', {
+      headers: {
+        origin: 'https://admin.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
+    });
+
+    expect(answer.status).toBe(204);
+    expect(answer.headers.get('access-control-allow-origin')).toBe('https://admin.example');
+    expect(answer.headers.get('access-control-allow-headers')).toContain('Authorization');
+  });
+
+  it('when another origin calls, then no CORS header is given', async () => {
+    const answer = await call(gateway.url, 'GET', '/api/products', {
+      headers: { origin: 'https://evil.example' },
+    });
+
+    expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('when a listed origin calls, then it may read the request id and rate-limit headers', async () => {
+    const answer = await call(gateway.url, 'GET', '/api/products', {
+      headers: { origin: 'https://shop.example' },
+    });
+
+    expect(answer.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(answer.headers.get('access-control-expose-headers')).toContain('RateLimit');
+  });
+});
