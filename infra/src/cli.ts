@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { infraEnvFile, repoRoot } from './paths';
+import { runBenchmarks } from './bench';
+import { startSystem, summary } from './system';
 import {
   ensureInfrastructure,
   infrastructureStatus,
@@ -8,10 +10,11 @@ import {
 } from './stack';
 
 const usage = `usage: shop <command>
-  start                 bring up the infrastructure (and, as they land, every service and the gateway)
+  start                 infrastructure, every service and the gateway, demo data; Ctrl-C stops all
   test [jest args]      infrastructure up, then typecheck, lint and the whole jest suite
   infra up|down|status|reset
-  bench | chaos         benchmarks and chaos experiments`;
+  bench [name ...]      run the benchmarks (all by default), print one table, write reports/
+  chaos                 chaos experiments`;
 
 function step(command: string, args: string[]): Promise<number> {
   console.log(`\n$ ${[command, ...args].join(' ')}`);
@@ -74,12 +77,14 @@ async function printStatus(): Promise<boolean> {
 }
 
 async function start(): Promise<number> {
-  await ensureInfrastructure();
-  await printStatus();
-  console.log(
-    '\nThe infrastructure is up. The services and the gateway (http://localhost:8080) are not built yet:' +
-      '\nthey arrive with the catalog/inventory, identity/cart/gateway and checkout issues.',
-  );
+  const system = await startSystem((line) => console.log(`shop: ${line}`));
+  console.log(summary(system));
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  console.log('\nshop: stopping the services and the infrastructure…');
+  await system.stop();
   return 0;
 }
 
@@ -93,6 +98,7 @@ async function main(argv: string[]): Promise<number> {
     case 'infra':
       return infra(rest[0]);
     case 'bench':
+      return runBenchmarks(rest);
     case 'chaos':
       console.error(
         `shop ${command}: nothing to run yet — it arrives with the service issues (see README).`,

@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import { startTestIssuer, type TestIssuer } from '@shop/auth/testing';
+import { createKafka, createTopicNamespace, deleteTopicNamespace } from '@shop/messaging';
 import { createScratchDatabase, type ScratchDatabase } from '@shop/postgres/testing';
+import pino from 'pino';
 import { ensureInfrastructure } from './stack';
 import { startServiceProcess, type ProcessName, type ServiceProcess } from './service-process';
 
@@ -23,6 +25,16 @@ export interface Testbed {
   url(name: ProcessName): string;
   logDir: string;
   stop(): Promise<void>;
+}
+
+/** The gateway of a testbed routes to the services started before it. */
+function gatewayEnv(services: Testbed['services'], run: string): Record<string, string> {
+  return {
+    ...Object.fromEntries(
+      Object.values(services).map((service) => [`${service.name.toUpperCase()}_URL`, service.url]),
+    ),
+    RATE_LIMIT_PREFIX: `ratelimit-testbed-${run}:`,
+  };
 }
 
 export function freePort(): Promise<number> {
@@ -51,11 +63,21 @@ export async function startTestbed(
   const databases: ScratchDatabase[] = [];
   const services: Testbed['services'] = {};
   const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  // A private copy of every topic: the testbed neither sees nor answers other tests' messages.
+  const topicPrefix = `t-bed-${run}.`;
+  const kafka = createKafka({
+    brokers: infra.KAFKA_BROKERS!.split(','),
+    clientId: `testbed-${run}`,
+    logger: pino({ level: 'silent' }),
+  });
+  await createTopicNamespace(kafka, topicPrefix, 3);
 
   const stop = async () => {
     await Promise.all(Object.values(services).map((service) => service.stop('SIGTERM')));
     await Promise.all(databases.map((database) => database.drop()));
     await issuer.close();
+    await deleteTopicNamespace(kafka, topicPrefix);
+    if (!process.env.SHOP_KEEP_TESTBED_LOGS) fs.rmSync(logDir, { recursive: true, force: true });
   };
 
   try {
@@ -66,11 +88,13 @@ export async function startTestbed(
         PORT: String(await freePort()),
         KAFKA_BROKERS: infra.KAFKA_BROKERS!,
         KAFKA_CONSUMER_GROUP: `${name}-testbed-${run}`,
+        KAFKA_TOPIC_PREFIX: topicPrefix,
         REDIS_URL: infra.REDIS_URL!,
         JWKS_URL: issuer.jwksUrl,
         JWT_ISSUER: issuer.issuer,
         JWT_AUDIENCE: issuer.audience,
         DEMO_DATA: 'false',
+        ...(name === 'gateway' ? gatewayEnv(services, run) : {}),
         ...extraEnv[name],
       };
       if (ownsDatabase.has(name)) {

@@ -1,0 +1,101 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from '../paths';
+import type { ProcessName } from '../service-process';
+import { startTestbed, type Testbed } from '../testbed';
+import { runConsistencyLag } from './consistency-lag';
+import { formatTable, reportsDir, writeReport, type BenchReport } from './report';
+
+interface Benchmark {
+  name: string;
+  what: string;
+  run: () => Promise<BenchReport>;
+}
+
+/**
+ * A benchmark that lives with its service: a tsx script writing reports/bench-<name>.json, run
+ * against a testbed of the services it needs (when any), which it finds through its environment.
+ */
+function script(
+  name: string,
+  file: string,
+  what: string,
+  testbed?: { services: ProcessName[]; env: (bed: Testbed) => Record<string, string> },
+  extraEnv: Partial<Record<ProcessName, Record<string, string>>> = {},
+): Benchmark {
+  return {
+    name,
+    what,
+    run: async () => {
+      const bed = testbed ? await startTestbed(testbed.services, extraEnv) : undefined;
+      try {
+        const code = await new Promise<number | null>((resolve) => {
+          const child = spawn(path.join(repoRoot, 'node_modules', '.bin', 'tsx'), [file], {
+            cwd: repoRoot,
+            env: { ...process.env, ...(bed && testbed ? testbed.env(bed) : {}) },
+            stdio: 'inherit',
+          });
+          child.on('exit', resolve);
+        });
+        if (code !== 0) throw new Error(`${file} exited with ${code}`);
+      } finally {
+        await bed?.stop();
+      }
+      return JSON.parse(
+        fs.readFileSync(path.join(reportsDir, `bench-${name}.json`), 'utf8'),
+      ) as BenchReport;
+    },
+  };
+}
+
+export const benchmarks: Benchmark[] = [
+  {
+    name: 'consistency-lag',
+    what: 'inventory commit → catalog read model, through Kafka',
+    run: runConsistencyLag,
+  },
+  script(
+    'inventory-reservations',
+    'services/inventory/bench/reservations.ts',
+    'reservations per second, spread and contended',
+  ),
+  script(
+    'browse',
+    'gateway/bench/browse.ts',
+    'GET /api/products and /api/products/:id, through the gateway and direct',
+    {
+      services: ['catalog', 'gateway'],
+      env: (bed) => ({ CATALOG_URL: bed.url('catalog'), GATEWAY_URL: bed.url('gateway') }),
+    },
+    {
+      catalog: { DEMO_DATA: 'true', LOG_LEVEL: 'warn' },
+      // The benchmark measures proxying, not the rate limiter saying no.
+      gateway: { RATE_LIMIT_PER_IP: '10000000', LOG_LEVEL: 'warn' },
+    },
+  ),
+];
+
+/** Runs the named benchmarks (all by default) one after the other and prints one table. */
+export async function runBenchmarks(names: string[]): Promise<number> {
+  const chosen = names.length ? benchmarks.filter((b) => names.includes(b.name)) : benchmarks;
+  const unknown = names.filter((name) => !benchmarks.some((b) => b.name === name));
+  if (unknown.length) {
+    console.error(
+      `unknown benchmark(s): ${unknown.join(', ')}; known: ${benchmarks.map((b) => b.name).join(', ')}`,
+    );
+    return 2;
+  }
+  const reports: BenchReport[] = [];
+  for (const benchmark of chosen) {
+    console.log(`\nbench: ${benchmark.name} (${benchmark.what})`);
+    const report = await benchmark.run();
+    writeReport(report);
+    reports.push(report);
+  }
+  console.log(`\n${formatTable(reports)}`);
+  const file = path.join(reportsDir, 'bench.json');
+  fs.writeFileSync(file, `${JSON.stringify(reports, null, 2)}\n`);
+  console.log(`\nwritten to ${file}`);
+  return 0;
+}

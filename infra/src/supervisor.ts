@@ -1,0 +1,60 @@
+import { startServiceProcess, type ProcessName, type ServiceProcess } from './service-process';
+
+export interface Supervised {
+  name: ProcessName;
+  current(): ServiceProcess | undefined;
+  restarts(): number;
+  stop(): Promise<void>;
+}
+
+const maxBackoffMs = 10_000;
+
+/**
+ * Keeps one service running the way Kubernetes would: when its process dies (a crash, or a
+ * chaos experiment's SIGKILL) it is started again after a short, growing delay; `stop()` ends it
+ * for good with SIGTERM so it shuts down gracefully.
+ */
+export async function supervise(
+  name: ProcessName,
+  env: Record<string, string>,
+  logFile: string,
+  log: (line: string) => void,
+): Promise<Supervised> {
+  let process: ServiceProcess | undefined = await startServiceProcess({ name, env, logFile });
+  let stopping = false;
+  let restarts = 0;
+
+  const watch = (running: ServiceProcess) => {
+    void running.exited.then(async (code) => {
+      if (stopping) return;
+      process = undefined;
+      let delay = 500;
+      for (;;) {
+        log(`${name} exited (code ${code ?? 'signal'}); restarting in ${delay} ms`);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        if (stopping) return;
+        try {
+          process = await startServiceProcess({ name, env, logFile });
+          restarts += 1;
+          log(`${name} is back (pid ${process.pid})`);
+          watch(process);
+          return;
+        } catch (error) {
+          log(`${name} failed to restart: ${(error as Error).message.split('\n')[0]}`);
+          delay = Math.min(delay * 2, maxBackoffMs);
+        }
+      }
+    });
+  };
+  watch(process);
+
+  return {
+    name,
+    current: () => process,
+    restarts: () => restarts,
+    async stop() {
+      stopping = true;
+      await process?.stop('SIGTERM');
+    },
+  };
+}

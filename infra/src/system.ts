@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { generateSigningKey, type PrivateSigningJwk } from '@shop/auth';
+import { dataDir, repoRoot } from './paths';
+import { defaultPorts, type ProcessName } from './service-process';
+import { startSmtpCatcher, type SmtpCatcher } from './smtp-catcher';
+import { ensureInfrastructure, stopInfrastructure } from './stack';
+import { supervise, type Supervised } from './supervisor';
+
+/** The order processes start in; all of them verify tokens against identity's JWKS lazily. */
+const startOrder: ProcessName[] = [
+  'identity',
+  'catalog',
+  'inventory',
+  'payment',
+  'notification',
+  'cart',
+  'order',
+  'gateway',
+];
+
+export const logsDir = path.join(dataDir, 'logs');
+const url = (name: ProcessName) => `http://127.0.0.1:${defaultPorts[name]}`;
+const smtpPort = Number(process.env.SHOP_SMTP_PORT ?? 58025);
+const smtpViewPort = Number(process.env.SHOP_SMTP_VIEW_PORT ?? 58026);
+
+interface SystemSecrets {
+  jwtPrivateJwk: PrivateSigningJwk;
+  demoCustomer: { email: string; password: string };
+  demoAdmin: { email: string; password: string };
+}
+
+/** Generated on the first start and kept in the data folder (0600), like the infra passwords. */
+async function loadOrCreateSystemSecrets(): Promise<SystemSecrets> {
+  const file = path.join(dataDir, 'system-secrets.json');
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as SystemSecrets;
+  const password = () => randomBytes(9).toString('base64url');
+  const secrets: SystemSecrets = {
+    jwtPrivateJwk: await generateSigningKey(),
+    demoCustomer: { email: 'customer@shop.test', password: password() },
+    demoAdmin: { email: 'admin@shop.test', password: password() },
+  };
+  fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+export function availableProcesses(): ProcessName[] {
+  return startOrder.filter((name) => {
+    const folder = name === 'gateway' ? 'gateway' : path.join('services', name);
+    return fs.existsSync(path.join(repoRoot, folder, 'src', 'main.ts'));
+  });
+}
+
+/** Each process's environment: only what its config schema reads. */
+function environmentOf(name: ProcessName, infra: Record<string, string>, secrets: SystemSecrets) {
+  const common = {
+    NODE_ENV: 'development',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    PORT: String(defaultPorts[name]),
+    KAFKA_BROKERS: infra.KAFKA_BROKERS!,
+    JWKS_URL: `${url('identity')}/api/auth/jwks.json`,
+    JWT_ISSUER: 'shop-identity',
+    JWT_AUDIENCE: 'shop',
+    DEMO_DATA: process.env.DEMO_DATA ?? 'true',
+  };
+  const database = (owner: string) => ({
+    DATABASE_URL: infra[`DATABASE_URL_${owner.toUpperCase()}`]!,
+  });
+  const specific: Record<ProcessName, Record<string, string>> = {
+    identity: {
+      ...database('identity'),
+      JWT_PRIVATE_JWK: JSON.stringify(secrets.jwtPrivateJwk),
+      DEMO_CUSTOMER_EMAIL: secrets.demoCustomer.email,
+      DEMO_CUSTOMER_PASSWORD: secrets.demoCustomer.password,
+      DEMO_ADMIN_EMAIL: secrets.demoAdmin.email,
+      DEMO_ADMIN_PASSWORD: secrets.demoAdmin.password,
+    },
+    catalog: database('catalog'),
+    inventory: database('inventory'),
+    payment: database('payment'),
+    notification: {
+      ...database('notification'),
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(smtpPort),
+      SMTP_FROM: 'shop <no-reply@shop.test>',
+    },
+    cart: { REDIS_URL: infra.REDIS_URL!, CATALOG_URL: url('catalog') },
+    order: { ...database('order'), CART_URL: url('cart'), CATALOG_URL: url('catalog') },
+    gateway: {
+      REDIS_URL: infra.REDIS_URL!,
+      ...Object.fromEntries(
+        startOrder
+          .filter((other) => other !== 'gateway')
+          .map((other) => [`${other.toUpperCase()}_URL`, url(other)]),
+      ),
+    },
+  };
+  return { ...common, ...specific[name] };
+}
+
+export interface RunningSystem {
+  processes: Supervised[];
+  /** Where notification's emails land in local runs (an SMTP server with a JSON view). */
+  mail: SmtpCatcher;
+  secrets: SystemSecrets;
+  stop(options?: { keepInfrastructure?: boolean }): Promise<void>;
+}
+
+export async function startSystem(log: (line: string) => void): Promise<RunningSystem> {
+  const infra = await ensureInfrastructure();
+  const secrets = await loadOrCreateSystemSecrets();
+  fs.mkdirSync(logsDir, { recursive: true });
+  const mail = await startSmtpCatcher({ port: smtpPort, httpPort: smtpViewPort });
+  const processes: Supervised[] = [];
+  const stop = async ({ keepInfrastructure = false } = {}) => {
+    await Promise.all(processes.map((process) => process.stop()));
+    await mail.close();
+    if (!keepInfrastructure) await stopInfrastructure();
+  };
+  try {
+    for (const name of availableProcesses()) {
+      log(`starting ${name} on ${url(name)}`);
+      processes.push(
+        await supervise(
+          name,
+          environmentOf(name, infra, secrets),
+          path.join(logsDir, `${name}.log`),
+          log,
+        ),
+      );
+    }
+  } catch (error) {
+    await stop({ keepInfrastructure: true });
+    throw error;
+  }
+  return { processes, mail, secrets, stop };
+}
+
+export function summary(system: RunningSystem): string {
+  const names = system.processes.map((process) => process.name);
+  const missing = startOrder.filter((name) => !names.includes(name));
+  const entry = names.includes('gateway') ? url('gateway') : undefined;
+  const lines = [
+    '',
+    'shop is running.',
+    ...system.processes.map(
+      (process) =>
+        `  ${process.name.padEnd(13)} ${url(process.name)}   log: ${path.join(logsDir, `${process.name}.log`)}`,
+    ),
+    '',
+    entry
+      ? `Point a client at ${entry}  (API docs: ${entry}/api/docs)`
+      : 'No gateway yet: call the services directly on the ports above.',
+    `Demo customer: ${system.secrets.demoCustomer.email} / ${system.secrets.demoCustomer.password}`,
+    `Demo admin:    ${system.secrets.demoAdmin.email} / ${system.secrets.demoAdmin.password}`,
+    `Emails sent:   ${system.mail.httpUrl ?? '(no view)'}/messages  (SMTP catcher on 127.0.0.1:${system.mail.port})`,
+    '',
+    `Try:  curl -s ${names.includes('catalog') ? url('catalog') : url('gateway')}/api/products?pageSize=3`,
+  ];
+  if (missing.length > 0) lines.push('', `Not built yet: ${missing.join(', ')}.`);
+  lines.push('', 'Ctrl-C stops the services and the infrastructure.');
+  return lines.join('\n');
+}
