@@ -53,18 +53,23 @@ export async function startServiceProcess(options: StartOptions): Promise<Servic
   const url = `http://127.0.0.1:${port}`;
   fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
   const log = fs.openSync(options.logFile, 'a');
-  const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
-  const child: ChildProcess = spawn(tsx, [entryPoint(options.name)], {
-    cwd: repoRoot,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      SERVICE_NAME: options.name,
-      PORT: port,
-      ...options.env,
+  // `node --import tsx`, not the tsx CLI: the CLI runs the program in a child process, so a
+  // SIGKILL (a chaos experiment, a crash test) would kill the wrapper and orphan the service.
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', entryPoint(options.name)],
+    {
+      cwd: repoRoot,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        SERVICE_NAME: options.name,
+        PORT: port,
+        ...options.env,
+      },
+      stdio: ['ignore', log, log],
     },
-    stdio: ['ignore', log, log],
-  });
+  );
   fs.closeSync(log);
   if (child.pid === undefined) throw new Error(`could not start ${options.name}`);
   const exited = new Promise<number | null>((resolve) =>

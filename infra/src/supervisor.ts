@@ -4,6 +4,9 @@ export interface Supervised {
   name: ProcessName;
   current(): ServiceProcess | undefined;
   restarts(): number;
+  /** Kills the process and keeps it down (an outage longer than a restart) until `resume()`. */
+  suspend(signal?: 'SIGKILL' | 'SIGTERM'): Promise<void>;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -22,12 +25,15 @@ export async function supervise(
 ): Promise<Supervised> {
   let process: ServiceProcess | undefined = await startServiceProcess({ name, env, logFile });
   let stopping = false;
+  let suspended: (() => void) | undefined;
   let restarts = 0;
 
   const watch = (running: ServiceProcess) => {
     void running.exited.then(async (code) => {
       if (stopping) return;
       process = undefined;
+      if (suspended) await new Promise<void>((resolve) => (suspended = resolve));
+      if (stopping) return;
       let delay = 500;
       for (;;) {
         log(`${name} exited (code ${code ?? 'signal'}); restarting in ${delay} ms`);
@@ -48,12 +54,24 @@ export async function supervise(
   };
   watch(process);
 
+  const resume = () => {
+    const release = suspended;
+    suspended = undefined;
+    release?.();
+  };
+
   return {
     name,
     current: () => process,
     restarts: () => restarts,
+    async suspend(signal = 'SIGKILL') {
+      suspended = () => {};
+      await process?.stop(signal);
+    },
+    resume,
     async stop() {
       stopping = true;
+      resume();
       await process?.stop('SIGTERM');
     },
   };

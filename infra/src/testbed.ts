@@ -1,13 +1,29 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import fs from 'node:fs';
+import { generateSigningKey } from '@shop/auth';
 import { startTestIssuer, type TestIssuer } from '@shop/auth/testing';
 import { createKafka, createTopicNamespace, deleteTopicNamespace } from '@shop/messaging';
 import { createScratchDatabase, type ScratchDatabase } from '@shop/postgres/testing';
 import pino from 'pino';
+import type { ProcessName, ServiceProcess } from './service-process';
+import { startSmtpCatcher, type SmtpCatcher } from './smtp-catcher';
 import { ensureInfrastructure } from './stack';
-import { startServiceProcess, type ProcessName, type ServiceProcess } from './service-process';
+import { supervise, type Supervised } from './supervisor';
+
+/** Dependencies first: cart needs the catalog's URL, order the cart's, the gateway everyone's. */
+const startOrder: ProcessName[] = [
+  'identity',
+  'catalog',
+  'inventory',
+  'payment',
+  'notification',
+  'cart',
+  'order',
+  'gateway',
+];
 
 /** Services that own a database get a scratch one in a testbed, never their real one. */
 const ownsDatabase = new Set<ProcessName>([
@@ -19,22 +35,34 @@ const ownsDatabase = new Set<ProcessName>([
   'notification',
 ]);
 
-export interface Testbed {
-  issuer: TestIssuer;
-  services: Partial<Record<ProcessName, ServiceProcess>>;
-  url(name: ProcessName): string;
-  logDir: string;
-  stop(): Promise<void>;
+export type TestbedEnv = Partial<Record<ProcessName, Record<string, string>>>;
+
+export interface Customer {
+  id: string;
+  email: string;
+  token: string;
 }
 
-/** The gateway of a testbed routes to the services started before it. */
-function gatewayEnv(services: Testbed['services'], run: string): Record<string, string> {
-  return {
-    ...Object.fromEntries(
-      Object.values(services).map((service) => [`${service.name.toUpperCase()}_URL`, service.url]),
-    ),
-    RATE_LIMIT_PREFIX: `ratelimit-testbed-${run}:`,
-  };
+export interface Testbed {
+  url(name: ProcessName): string;
+  /** The running process of a service (a new one after a restart). */
+  process(name: ProcessName): ServiceProcess;
+  /** Kills a service's process; its supervisor starts it again, as Kubernetes would. */
+  kill(name: ProcessName, signal?: 'SIGKILL' | 'SIGTERM'): Promise<void>;
+  /** Takes a service down until `resume` (its supervisor waits instead of restarting it). */
+  suspend(name: ProcessName): Promise<void>;
+  resume(name: ProcessName): void;
+  /** Resolves once a killed service is back and ready. */
+  whenBack(name: ProcessName, timeoutMs?: number): Promise<ServiceProcess>;
+  /** An admin token (identity's demo admin, or the test issuer when identity is not in the bed). */
+  adminToken(): Promise<string>;
+  /** A new customer: registered through identity, or a token of the test issuer. */
+  newCustomer(): Promise<Customer>;
+  /** Where notification's emails land, when notification is in the bed. */
+  mail: SmtpCatcher | undefined;
+  topicPrefix: string;
+  logDir: string;
+  stop(): Promise<void>;
 }
 
 export function freePort(): Promise<number> {
@@ -48,22 +76,30 @@ export function freePort(): Promise<number> {
   });
 }
 
+async function postJson(url: string, body: unknown): Promise<unknown> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`POST ${url}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
 /**
- * Some services of the system as real processes on free loopback ports, each with a scratch
- * database, a fresh consumer group and a test token issuer: what cross-service tests and
- * benchmarks run against, leaving the databases of `npm start` alone.
+ * Services of the system as real, supervised processes on free loopback ports, each with a
+ * scratch database, its own consumer group and a private copy of every Kafka topic: what
+ * cross-service tests, chaos experiments and benchmarks run against, leaving `npm start`'s data
+ * alone. With identity in the bed, identity signs the tokens every service verifies; without
+ * it, a test issuer does.
  */
 export async function startTestbed(
   names: ProcessName[],
-  extraEnv: Partial<Record<ProcessName, Record<string, string>>> = {},
+  extraEnv: TestbedEnv = {},
 ): Promise<Testbed> {
   const infra = await ensureInfrastructure({ quiet: true });
-  const issuer = await startTestIssuer();
+  const run = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-testbed-'));
-  const databases: ScratchDatabase[] = [];
-  const services: Testbed['services'] = {};
-  const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  // A private copy of every topic: the testbed neither sees nor answers other tests' messages.
   const topicPrefix = `t-bed-${run}.`;
   const kafka = createKafka({
     brokers: infra.KAFKA_BROKERS!.split(','),
@@ -72,56 +108,144 @@ export async function startTestbed(
   });
   await createTopicNamespace(kafka, topicPrefix, 3);
 
+  const withIdentity = names.includes('identity');
+  const issuer: TestIssuer | undefined = withIdentity ? undefined : await startTestIssuer();
+  const demoAdmin = { email: `admin-${run}@shop.test`, password: randomBytes(12).toString('hex') };
+  const mail = names.includes('notification') ? await startSmtpCatcher({ port: 0 }) : undefined;
+  const databases: ScratchDatabase[] = [];
+  const supervised = new Map<ProcessName, Supervised>();
+  const urls = new Map<ProcessName, string>();
+
   const stop = async () => {
-    await Promise.all(Object.values(services).map((service) => service.stop('SIGTERM')));
+    await Promise.all([...supervised.values()].map((service) => service.stop()));
     await Promise.all(databases.map((database) => database.drop()));
-    await issuer.close();
+    await issuer?.close();
+    await mail?.close();
     await deleteTopicNamespace(kafka, topicPrefix);
     if (!process.env.SHOP_KEEP_TESTBED_LOGS) fs.rmSync(logDir, { recursive: true, force: true });
   };
 
+  const tokenSettings = withIdentity
+    ? { JWT_ISSUER: 'shop-identity', JWT_AUDIENCE: 'shop' }
+    : { JWT_ISSUER: issuer!.issuer, JWT_AUDIENCE: issuer!.audience, JWKS_URL: issuer!.jwksUrl };
+
   try {
-    for (const name of names) {
+    for (const name of startOrder.filter((n) => names.includes(n))) {
+      const port = String(await freePort());
       const env: Record<string, string> = {
         NODE_ENV: 'test',
         LOG_LEVEL: 'info',
-        PORT: String(await freePort()),
+        PORT: port,
         KAFKA_BROKERS: infra.KAFKA_BROKERS!,
         KAFKA_CONSUMER_GROUP: `${name}-testbed-${run}`,
         KAFKA_TOPIC_PREFIX: topicPrefix,
         REDIS_URL: infra.REDIS_URL!,
-        JWKS_URL: issuer.jwksUrl,
-        JWT_ISSUER: issuer.issuer,
-        JWT_AUDIENCE: issuer.audience,
         DEMO_DATA: 'false',
-        ...(name === 'gateway' ? gatewayEnv(services, run) : {}),
-        ...extraEnv[name],
+        ...tokenSettings,
+        ...(withIdentity && name !== 'identity'
+          ? { JWKS_URL: `${urls.get('identity')}/api/auth/jwks.json` }
+          : {}),
+        // Every service started earlier is reachable by its URL (CATALOG_URL, CART_URL, …).
+        ...Object.fromEntries([...urls].map(([other, url]) => [`${other.toUpperCase()}_URL`, url])),
       };
       if (ownsDatabase.has(name)) {
         const database = await createScratchDatabase(infra.POSTGRES_ADMIN_URL!);
         databases.push(database);
         env.DATABASE_URL = database.url;
       }
-      services[name] = await startServiceProcess({
-        name,
-        env,
-        logFile: path.join(logDir, `${name}.log`),
-      });
+      if (name === 'identity') {
+        Object.assign(env, {
+          JWT_PRIVATE_JWK: JSON.stringify(await generateSigningKey()),
+          DEMO_DATA: 'true',
+          DEMO_ADMIN_EMAIL: demoAdmin.email,
+          DEMO_ADMIN_PASSWORD: demoAdmin.password,
+          DEMO_CUSTOMER_EMAIL: `customer-${run}@shop.test`,
+          DEMO_CUSTOMER_PASSWORD: randomBytes(12).toString('hex'),
+        });
+      }
+      if (name === 'notification' && mail) {
+        Object.assign(env, { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(mail.port) });
+      }
+      if (name === 'cart') env.CART_KEY_PREFIX = `cart-testbed-${run}:`;
+      if (name === 'gateway') {
+        // Every simulated customer comes from 127.0.0.1: the per-address limits would measure
+        // the limiter, not the system (the gateway's own tests prove the limits).
+        Object.assign(env, {
+          RATE_LIMIT_PREFIX: `ratelimit-testbed-${run}:`,
+          RATE_LIMIT_PER_IP: '1000000',
+          RATE_LIMIT_PER_USER: '1000000',
+          RATE_LIMIT_AUTH: '1000000',
+        });
+      }
+      Object.assign(env, extraEnv[name]);
+      const service = await supervise(name, env, path.join(logDir, `${name}.log`), () => {});
+      supervised.set(name, service);
+      urls.set(name, `http://127.0.0.1:${port}`);
     }
   } catch (error) {
     await stop();
     throw error;
   }
 
+  const current = (name: ProcessName): Supervised => {
+    const service = supervised.get(name);
+    if (!service) throw new Error(`${name} is not part of this testbed`);
+    return service;
+  };
+
   return {
-    issuer,
-    services,
-    logDir,
     url(name) {
-      const service = services[name];
-      if (!service) throw new Error(`${name} is not part of this testbed`);
-      return service.url;
+      const url = urls.get(name);
+      if (!url) throw new Error(`${name} is not part of this testbed`);
+      return url;
     },
+    process(name) {
+      const running = current(name).current();
+      if (!running) throw new Error(`${name} is not running right now`);
+      return running;
+    },
+    async kill(name, signal = 'SIGKILL') {
+      await current(name).current()?.stop(signal);
+    },
+    suspend: (name) => current(name).suspend(),
+    resume: (name) => current(name).resume(),
+    async whenBack(name, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const running = current(name).current();
+        if (running) return running;
+        if (Date.now() > deadline)
+          throw new Error(`${name} did not come back within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    async adminToken() {
+      if (issuer) return issuer.tokenFor('admin');
+      const answer = (await postJson(`${urls.get('identity')}/api/auth/login`, demoAdmin)) as {
+        token: string;
+      };
+      return answer.token;
+    },
+    async newCustomer() {
+      if (issuer) {
+        const id = randomUUID();
+        return {
+          id,
+          email: `customer-${id.slice(0, 8)}@example.test`,
+          token: await issuer.tokenFor('customer', id),
+        };
+      }
+      const email = `customer-${randomUUID().slice(0, 12)}@example.test`;
+      const answer = (await postJson(`${urls.get('identity')}/api/auth/register`, {
+        email,
+        password: randomBytes(12).toString('hex'),
+        name: 'Test Customer',
+      })) as { token: string; user: { id: string } };
+      return { id: answer.user.id, email, token: answer.token };
+    },
+    mail,
+    topicPrefix,
+    logDir,
     stop,
   };
 }

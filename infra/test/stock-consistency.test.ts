@@ -12,7 +12,7 @@ let admin: string;
 
 beforeAll(async () => {
   bed = await startTestbed(['inventory', 'catalog']);
-  admin = await bed.issuer.tokenFor('admin');
+  admin = await bed.adminToken();
 }, 120_000);
 
 afterAll(async () => {

@@ -71,7 +71,7 @@ async function restockAndWatch(bed: Testbed, admin: string, productId: string): 
 export async function runConsistencyLag(): Promise<BenchReport> {
   const bed = await startTestbed(['inventory', 'catalog']);
   try {
-    const admin = await bed.issuer.tokenFor('admin');
+    const admin = await bed.adminToken();
     const products = await createProducts(bed, admin, parameters.products);
     for (const id of products) {
       await waitUntil(async () => (await fetch(`${bed.url('inventory')}/api/inventory/${id}`)).ok, {
