@@ -125,6 +125,21 @@ describe('saga deadlines', () => {
     });
   });
 
+  test('when payment never answers, then once the stock is back the order is CANCELLED(TIMEOUT) while the saga still awaits payment', async () => {
+    const { customer, order } = await placed();
+    const reserve = await player.awaitSent(order.id, 'ReserveStock');
+    await player.reply('StockReserved', reserve.payload, reserve);
+    const release = await player.awaitSent(order.id, 'ReleaseStock');
+
+    await player.reply('StockReleased', { orderId: order.id, reason: 'TIMEOUT' }, release);
+    const final = await awaitStatus(harness, customer, order.id, 'CANCELLED');
+
+    expect(final.failureReason).toBe('TIMEOUT');
+    const saga = await sagaOf(harness, customer, order.id);
+    expect(saga.status).toBe('COMPENSATING');
+    expect(player.sent(order.id, 'CommitStock')).toEqual([]);
+  });
+
   test('when payment authorizes only after the deadline, then the late authorization is refunded', async () => {
     const { customer, order } = await placed();
     const reserve = await player.awaitSent(order.id, 'ReserveStock');

@@ -15,9 +15,13 @@ import type {
  * silent overwrite.
  *
  * The saga's states are finer than the order's public status (API.md): the order stays PENDING or
- * STOCK_RESERVED while the saga is compensating, and becomes CANCELLED only once every
- * compensation has been acknowledged. So a CANCELLED order holds no stock in inventory and no
- * uncollected authorization in payment, which is what the reconciliation compares.
+ * STOCK_RESERVED while the saga is compensating, and becomes CANCELLED once its stock is back in
+ * inventory. One case does not wait for every compensation: a payment that has not answered by
+ * the deadline. The customer must not wait on a dead payment service to learn that the order
+ * failed (issue: "past the saga's deadline it compensates and ends CANCELLED(TIMEOUT)"), so the
+ * order is CANCELLED(TIMEOUT) as soon as the stock is released, while the saga stays COMPENSATING
+ * (visible in its timeline) until payment answers, and refunds a late authorization. The
+ * reconciliation therefore counts a saga as settled only when it is COMPLETED or COMPENSATED.
  */
 export const sagaStates = [
   /** ReserveStock sent. Order PENDING. */
@@ -155,7 +159,7 @@ export const table: Record<SagaState, StateSpec> = {
       PaymentAuthorized: to('COMMITTING', { send: ['COMMIT_STOCK'] }),
       PaymentDeclined: to('RELEASING', { failureReason: 'fromReply', send: ['RELEASE_STOCK'] }),
       // The reservation expired in inventory: never confirm; refund if the payment went through.
-      StockReleased: to('AWAITING_PAYMENT', { failureReason: 'TIMEOUT' }),
+      StockReleased: to('AWAITING_PAYMENT', { failureReason: 'TIMEOUT', orderStatus: 'CANCELLED' }),
       SagaDeadlinePassed: to('RELEASING_AWAITING_PAYMENT', {
         failureReason: 'TIMEOUT',
         send: ['RELEASE_STOCK'],
@@ -208,7 +212,7 @@ export const table: Record<SagaState, StateSpec> = {
     sagaStatus: 'COMPENSATING',
     awaiting: ['RELEASE_STOCK', 'AUTHORIZE_PAYMENT'],
     on: {
-      StockReleased: to('AWAITING_PAYMENT'),
+      StockReleased: to('AWAITING_PAYMENT', { orderStatus: 'CANCELLED' }),
       PaymentAuthorized: to('RELEASING_AND_REFUNDING', { send: ['REFUND_PAYMENT'] }),
       PaymentDeclined: to('RELEASING'),
       StockReserved: late,

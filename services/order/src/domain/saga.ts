@@ -196,7 +196,8 @@ async function apply(
   }
   if (!runsAgainstDeadline(saga.state)) saga.deadline = null;
   for (const name of decision.send) await send(tx, saga, order, name, 'fresh', context);
-  if (decision.orderStatus !== undefined) {
+  // An order already CANCELLED (its payment's answer was still due) is not cancelled twice.
+  if (decision.orderStatus !== undefined && decision.orderStatus !== order.status) {
     await moveOrder(tx, order, decision.orderStatus, saga.failureReason, context);
   }
   return { kind: 'applied', decision };
