@@ -123,7 +123,10 @@ export async function startConsumer<
 
   const consumer = kafka.consumer({
     groupId: options.groupId,
-    sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+    // A member that died without leaving holds its partitions until this passes: it is how long
+    // a killed service's partitions wait before a restarted (or surviving) member takes them.
+    // 10 s with a 3 s heartbeat keeps recovery quick without evicting a busy but live member.
+    sessionTimeout: options.sessionTimeoutMs ?? 10_000,
     heartbeatInterval: heartbeatIntervalMs,
     allowAutoTopicCreation: false,
     // How long a fetch waits for new data. kafkajs' 5 s default is also how long disconnect()

@@ -28,3 +28,5 @@ export {
 export type { TopicSpec } from './topics';
 export { backoffDelay } from './backoff';
 export type { Backoff } from './backoff';
+export { readDeadLetters, replayDeadLetter } from './dead-letters';
+export type { DeadLetter } from './dead-letters';
