@@ -1,0 +1,59 @@
+import type { ProcessName } from '../service-process';
+import { startTestbed, type Testbed } from '../testbed';
+import { startLatencyProxy, type LatencyProxy } from './latency-proxy';
+
+export const everyProcess: ProcessName[] = [
+  'identity',
+  'catalog',
+  'inventory',
+  'payment',
+  'notification',
+  'cart',
+  'order',
+  'gateway',
+];
+
+export interface ChaosBed {
+  bed: Testbed;
+  catalogProxy: LatencyProxy;
+  stop(): Promise<void>;
+}
+
+const unlimited = '10000000';
+
+/**
+ * The whole system as supervised processes, with the catalog's callers (cart, order, gateway)
+ * configured to reach it through a latency proxy. The catalog's port is only known once the bed
+ * runs, so the proxy starts first without a target (connections close at once) and learns it
+ * after start-up; nothing calls the catalog before the experiments' load does.
+ */
+export async function startChaosBed(): Promise<ChaosBed> {
+  const catalogProxy = await startLatencyProxy();
+  const throughProxy = { CATALOG_URL: catalogProxy.url };
+  let bed: Testbed;
+  try {
+    bed = await startTestbed(everyProcess, {
+      cart: throughProxy,
+      order: throughProxy,
+      // The load comes from one loopback address: the limiter would measure itself, not the fault.
+      gateway: {
+        ...throughProxy,
+        RATE_LIMIT_PER_IP: unlimited,
+        RATE_LIMIT_PER_USER: unlimited,
+        RATE_LIMIT_AUTH: unlimited,
+      },
+    });
+  } catch (error) {
+    await catalogProxy.close();
+    throw error;
+  }
+  catalogProxy.setTarget(bed.url('catalog'));
+  return {
+    bed,
+    catalogProxy,
+    async stop() {
+      await bed.stop();
+      await catalogProxy.close();
+    },
+  };
+}

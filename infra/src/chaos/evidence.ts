@@ -1,0 +1,165 @@
+import type { SmtpCatcher } from '../smtp-catcher';
+import { waitUntil } from '../processes';
+import type { GatewayClient } from './gateway-client';
+import type { PlacedOrder, Shopper } from './load';
+import type { StockedProduct } from './shop-fixture';
+
+export interface OrderView {
+  id: string;
+  status: string;
+  failureReason?: string;
+  items: { productId: string; quantity: number }[];
+  totalCents: number;
+  createdAt: string;
+  history: { status: string; at: string }[];
+}
+
+export interface ReconciliationSummary {
+  inFlightOrders: number;
+  ordersByStatus: Record<string, number>;
+  sagasByState: Record<string, number>;
+  products: { productId: string; confirmed: number; inFlight: number }[];
+}
+
+export interface StockLevel {
+  onHand: number;
+  reserved: number;
+  available: number;
+}
+
+export interface PaymentView {
+  status: string;
+  amountCents: number;
+  refunds: { amountCents: number }[];
+}
+
+export interface Evidence {
+  /** Every order of the experiment's shoppers, as their own order lists show it. */
+  orders: OrderView[];
+  /** Ids the shoppers were answered 202 with. */
+  acknowledged: string[];
+  summary: ReconciliationSummary | undefined;
+  stock: Record<string, StockLevel | undefined>;
+  payments: Record<string, PaymentView[] | undefined>;
+  /** Message-IDs of the confirmation emails caught for each order (one entry per delivery). */
+  confirmationEmails: Record<string, string[]>;
+}
+
+export const isTerminal = (status: string) => status === 'CONFIRMED' || status === 'CANCELLED';
+
+async function ordersOf(client: GatewayClient, shopper: Shopper): Promise<OrderView[] | undefined> {
+  const orders: OrderView[] = [];
+  for (let page = 1; ; page += 1) {
+    const answer = await client.request(
+      'evidence',
+      'GET',
+      `/api/orders?page=${page}&pageSize=100`,
+      {
+        token: shopper.token,
+      },
+    );
+    if (answer.status !== 200) return undefined;
+    const body = answer.body as { items: OrderView[]; total: number };
+    orders.push(...body.items);
+    if (orders.length >= body.total || body.items.length === 0) return orders;
+  }
+}
+
+export async function allOrders(
+  client: GatewayClient,
+  shoppers: Shopper[],
+): Promise<OrderView[] | undefined> {
+  const lists = await Promise.all(shoppers.map((shopper) => ordersOf(client, shopper)));
+  return lists.some((list) => list === undefined) ? undefined : (lists.flat() as OrderView[]);
+}
+
+export async function reconciliationSummary(
+  client: GatewayClient,
+  adminToken: string,
+): Promise<ReconciliationSummary | undefined> {
+  const answer = await client.request('evidence', 'GET', '/api/orders/reconciliation/summary', {
+    token: adminToken,
+  });
+  return answer.status === 200 ? (answer.body as ReconciliationSummary) : undefined;
+}
+
+/**
+ * Waits, within the bound, until the system is quiet: the order service has no saga in flight
+ * and every order the shoppers can see has ended. Returns how long that took, or undefined.
+ */
+export async function waitForQuiet(
+  client: GatewayClient,
+  adminToken: string,
+  shoppers: Shopper[],
+  boundMs: number,
+): Promise<number | undefined> {
+  const started = Date.now();
+  const quiet = await waitUntil(
+    async () => {
+      const summary = await reconciliationSummary(client, adminToken);
+      if (summary?.inFlightOrders !== 0) return false;
+      const orders = await allOrders(client, shoppers);
+      return orders !== undefined && orders.every((order) => isTerminal(order.status));
+    },
+    { timeoutMs: boundMs, intervalMs: 1_000 },
+  );
+  return quiet ? Date.now() - started : undefined;
+}
+
+const confirmationSubject = (orderId: string) =>
+  `Your order ${orderId.slice(0, 8).toUpperCase()} is confirmed`;
+
+function confirmationsIn(mail: SmtpCatcher, orderId: string): string[] {
+  // The subject carries a short id; the body names the whole one (notification's render.ts).
+  return mail
+    .messages()
+    .filter((m) => m.subject === confirmationSubject(orderId) && m.text.includes(orderId))
+    .map((m) => m.messageId ?? '(no Message-ID)');
+}
+
+/** Once the system is quiet: reads everything the invariants are checked against. */
+export async function gatherEvidence(options: {
+  client: GatewayClient;
+  adminToken: string;
+  shoppers: Shopper[];
+  acknowledged: PlacedOrder[];
+  products: StockedProduct[];
+  mail: SmtpCatcher | undefined;
+  mailWaitMs: number;
+}): Promise<Evidence> {
+  const { client, adminToken } = options;
+  const orders = (await allOrders(client, options.shoppers)) ?? [];
+  const summary = await reconciliationSummary(client, adminToken);
+  const stock: Evidence['stock'] = {};
+  for (const product of options.products) {
+    const answer = await client.request('evidence', 'GET', `/api/inventory/${product.id}`);
+    stock[product.id] = answer.status === 200 ? (answer.body as StockLevel) : undefined;
+  }
+  const payments: Evidence['payments'] = {};
+  for (const order of orders) {
+    const answer = await client.request('evidence', 'GET', `/api/payments?orderId=${order.id}`, {
+      token: adminToken,
+    });
+    payments[order.id] =
+      answer.status === 200 ? (answer.body as { items: PaymentView[] }).items : undefined;
+  }
+  const confirmed = orders.filter((order) => order.status === 'CONFIRMED');
+  const mail = options.mail;
+  const confirmationEmails: Evidence['confirmationEmails'] = {};
+  if (mail) {
+    // Sending is asynchronous (notification's outbox-like sender loop): give it its time.
+    await waitUntil(() => confirmed.every((order) => confirmationsIn(mail, order.id).length > 0), {
+      timeoutMs: options.mailWaitMs,
+      intervalMs: 500,
+    });
+    for (const order of orders) confirmationEmails[order.id] = confirmationsIn(mail, order.id);
+  }
+  return {
+    orders,
+    acknowledged: options.acknowledged.map((order) => order.id),
+    summary,
+    stock,
+    payments,
+    confirmationEmails,
+  };
+}

@@ -1,0 +1,93 @@
+/** One request a simulated user made through the gateway, and what came back. */
+export interface Exchange {
+  /** When the answer (or the failure) came: a second's figures are the exchanges it finished. */
+  at: number;
+  operation: string;
+  /** The HTTP status, or 0 when no answer came at all (refused, reset, client timeout). */
+  status: number;
+  ms: number;
+}
+
+/** Everything the users saw, in arrival order: what the probe turns into per-second figures. */
+export class ExchangeLog {
+  private readonly exchanges: Exchange[] = [];
+
+  record(exchange: Exchange): void {
+    this.exchanges.push(exchange);
+  }
+
+  between(from: number, to: number): Exchange[] {
+    return this.exchanges.filter((exchange) => exchange.at >= from && exchange.at < to);
+  }
+
+  all(): readonly Exchange[] {
+    return this.exchanges;
+  }
+}
+
+export interface Answer {
+  status: number;
+  body: unknown;
+  headers: Headers;
+}
+
+export interface RequestOptions {
+  token?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+/** 5xx, 429 and no answer at all are what a user experiences as "the shop is broken". */
+export const isFailure = (status: number) => status === 0 || status === 429 || status >= 500;
+
+export interface GatewayClient {
+  request(
+    operation: string,
+    method: string,
+    path: string,
+    options?: RequestOptions,
+  ): Promise<Answer>;
+}
+
+/**
+ * fetch against the gateway that never throws for a transport failure (it answers status 0),
+ * so callers treat "no answer" like any other answer, and that records every exchange when a
+ * log is given. The client timeout sits above the gateway's upstream timeout (5 s): a 504 from
+ * the gateway is what we want to see, not our own impatience.
+ */
+export function gatewayClient(baseUrl: string, log?: ExchangeLog): GatewayClient {
+  return {
+    async request(operation, method, path, options = {}) {
+      const started = Date.now();
+      const headers: Record<string, string> = { ...options.headers };
+      if (options.token) headers.authorization = `Bearer ${options.token}`;
+      if (options.body !== undefined) headers['content-type'] = 'application/json';
+      let answer: Answer;
+      try {
+        const response = await fetch(`${baseUrl}${path}`, {
+          method,
+          headers,
+          body: options.body === undefined ? undefined : JSON.stringify(options.body),
+          signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+        });
+        const text = await response.text();
+        answer = { status: response.status, body: parseJson(text), headers: response.headers };
+      } catch {
+        answer = { status: 0, body: undefined, headers: new Headers() };
+      }
+      const finished = Date.now();
+      log?.record({ at: finished, operation, status: answer.status, ms: finished - started });
+      return answer;
+    },
+  };
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
