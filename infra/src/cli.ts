@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { infraEnvFile, repoRoot } from './paths';
 import { runBenchmarks } from './bench';
+import { runDlq } from './dlq';
+import { runChaos } from './chaos';
 import { startSystem, summary } from './system';
 import {
   ensureInfrastructure,
@@ -13,6 +15,8 @@ const usage = `usage: shop <command>
   start                 infrastructure, every service and the gateway, demo data; Ctrl-C stops all
   test [jest args]      infrastructure up, then typecheck, lint and the whole jest suite
   infra up|down|status|reset
+  dlq list|show|replay|demo  dead-lettered messages: inspect, replay after a fix
+  demo                  a checkout through the gateway, told step by step (needs npm start)
   bench [name ...]      run the benchmarks (all by default), print one table, write reports/
   chaos                 chaos experiments`;
 
@@ -99,11 +103,12 @@ async function main(argv: string[]): Promise<number> {
       return infra(rest[0]);
     case 'bench':
       return runBenchmarks(rest);
+    case 'demo':
+      return step('tsx', ['infra/src/demo.ts']);
+    case 'dlq':
+      return runDlq(rest);
     case 'chaos':
-      console.error(
-        `shop ${command}: nothing to run yet — it arrives with the service issues (see README).`,
-      );
-      return 2;
+      return runChaos(rest);
     default:
       console.error(usage);
       return 2;

@@ -156,7 +156,8 @@ export function summary(system: RunningSystem): string {
     `Demo admin:    ${system.secrets.demoAdmin.email} / ${system.secrets.demoAdmin.password}`,
     `Emails sent:   ${system.mail.httpUrl ?? '(no view)'}/messages  (SMTP catcher on 127.0.0.1:${system.mail.port})`,
     '',
-    `Try:  curl -s ${names.includes('catalog') ? url('catalog') : url('gateway')}/api/products?pageSize=3`,
+    `Try:  curl -s '${entry ?? url('catalog')}/api/products?search=jacket&pageSize=3'`,
+    '      pnpm demo      (a whole checkout through the gateway, told step by step)',
   ];
   if (missing.length > 0) lines.push('', `Not built yet: ${missing.join(', ')}.`);
   lines.push('', 'Ctrl-C stops the services and the infrastructure.');
