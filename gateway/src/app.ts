@@ -11,6 +11,7 @@ import {
 import { routeAuth } from './auth/route-auth';
 import type { Config } from './config';
 import { cors } from './cors';
+import type { LagReader } from './operations/consumer-lag';
 import { docsRoutes } from './operations/docs';
 import { systemHealth } from './operations/system-health';
 import { declaredBodyLimit } from './proxy/body-limit';
@@ -33,6 +34,8 @@ export interface AppDependencies {
   upstreams: Upstream[];
   proxies: UpstreamProxies;
   breakers: BreakerRegistry;
+  /** For `/api/system/health`; `noKafka` when the gateway is given no brokers. */
+  readConsumerLag: LagReader;
 }
 
 /**
@@ -76,7 +79,7 @@ export function buildApp(deps: AppDependencies): Express {
       );
       app.get(
         '/api/system/health',
-        systemHealth(upstreams, deps.breakers, config.HEALTH_CHECK_TIMEOUT),
+        systemHealth(upstreams, deps.breakers, config.HEALTH_CHECK_TIMEOUT, deps.readConsumerLag),
       );
 
       app.use(...routeAuth(deps.verifier, upstreams));

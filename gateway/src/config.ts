@@ -32,8 +32,17 @@ export const configSchema = baseConfigSchema.extend({
   BREAKER_ERROR_PERCENTAGE: envVar.integer(1, 100).default(50),
   /** How long an open breaker answers 503 before letting one probe through. */
   BREAKER_RESET_TIMEOUT: envVar.durationMs().default(10_000),
-  /** Per upstream `/health/ready` probe of `/api/system/health`. */
+  /** Per upstream `/health/ready` probe of `/api/system/health`, and for its consumer lag read. */
   HEALTH_CHECK_TIMEOUT: envVar.durationMs().default(1_000),
+  /** Only for the consumer lag of `/api/system/health` (`null` without it): it consumes nothing. */
+  KAFKA_BROKERS: envVar.list().optional(),
+  /** The topic namespace the services run in (tests and testbeds); none in production. */
+  KAFKA_TOPIC_PREFIX: envVar.topicPrefix(),
+  /** When the services' groups are `<service><suffix>` (a testbed): empty in production. */
+  KAFKA_CONSUMER_GROUP_SUFFIX: envVar
+    .string()
+    .regex(/^[a-z0-9._-]+$/, 'must be lower-case letters, digits, . _ -')
+    .default(''),
 
   JWKS_URL: envVar.url(['http', 'https']).default('http://127.0.0.1:8081/api/auth/jwks.json'),
   JWT_ISSUER: envVar.string().default('shop-identity'),

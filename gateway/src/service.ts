@@ -1,9 +1,12 @@
 import type { Server } from 'node:http';
 import { createJwtVerifier } from '@shop/auth';
+import { createKafka } from '@shop/messaging';
 import { BreakerRegistry } from '@shop/resilience';
 import { createLogger, createMetricsRegistry, startServer, type Logger } from '@shop/service-kit';
 import { buildApp } from './app';
 import type { Config } from './config';
+import { systemConsumerGroups } from './operations/consumer-groups';
+import { kafkaLagReader, noKafka, type LagReader } from './operations/consumer-lag';
 import { createUpstreamProxies } from './proxy/upstream-proxy';
 import { redisRateLimitStore } from './rate-limit/limiter';
 import { createRedis, waitForRedis } from './redis';
@@ -62,6 +65,7 @@ export async function startService(
     upstreams,
     proxies,
     breakers,
+    readConsumerLag: consumerLagReader(config, logger),
   });
 
   const server = await startServer(app, { port: options.port ?? config.PORT, host: config.HOST });
@@ -77,4 +81,22 @@ export async function startService(
       redis.disconnect();
     },
   };
+}
+
+function consumerLagReader(config: Config, logger: Logger): LagReader {
+  if (!config.KAFKA_BROKERS) return noKafka;
+  return kafkaLagReader({
+    // Two quick retries (~0.3 s, then ~0.6 s) ride out a broker's passing "not available yet";
+    // kafkajs' five would keep a dead broker's read going for seconds after the answer has left.
+    kafka: createKafka({
+      brokers: config.KAFKA_BROKERS,
+      clientId: config.SERVICE_NAME,
+      logger,
+      retries: 2,
+    }),
+    groups: systemConsumerGroups(config.KAFKA_CONSUMER_GROUP_SUFFIX),
+    topicPrefix: config.KAFKA_TOPIC_PREFIX,
+    timeoutMs: config.HEALTH_CHECK_TIMEOUT,
+    logger,
+  });
 }

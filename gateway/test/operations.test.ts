@@ -1,4 +1,14 @@
-import { publicRoutes, systemHealthSchema, toOpenApiPath } from '@shop/contracts';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { publicRoutes, systemHealthSchema, toOpenApiPath, topics } from '@shop/contracts';
+import {
+  createKafka,
+  createProducer,
+  createTopicNamespace,
+  deleteTopicNamespace,
+  type KafkaClient,
+} from '@shop/messaging';
+import { createLogger } from '@shop/service-kit';
 import { startGateway, type GatewayUnderTest } from './support/gateway';
 import { call } from './support/http';
 import { startIssuer, type Issuer } from './support/issuer';
@@ -70,6 +80,93 @@ describe('health', () => {
       detail: 'connection refused',
     });
     expect(answer.text).not.toContain('127.0.0.1');
+  });
+
+  it('when the gateway is given no Kafka brokers, then system health has no consumer lag', async () => {
+    const answer = await call(gateway.url, 'GET', '/api/system/health');
+
+    expect(systemHealthSchema.parse(answer.body).consumerLag).toBeNull();
+  });
+});
+
+describe('consumer lag', () => {
+  const brokers = () => {
+    const value = process.env.KAFKA_BROKERS;
+    if (!value) throw new Error('KAFKA_BROKERS is not set: is the infrastructure up?');
+    return value;
+  };
+  const prefix = `t-gw-${Date.now().toString(36)}${randomBytes(2).toString('hex')}.`;
+  let kafka: KafkaClient;
+  let withKafka: GatewayUnderTest;
+
+  beforeAll(async () => {
+    kafka = createKafka({
+      brokers: brokers().split(','),
+      clientId: 'gateway-test',
+      logger: createLogger({ service: 'gateway-test', level: 'silent' }),
+    });
+    await createTopicNamespace(kafka, prefix, 2);
+    // Generous: the first admin connection of a busy test machine must not be the thing measured.
+    withKafka = await startGateway(issuer, {
+      KAFKA_BROKERS: brokers(),
+      KAFKA_TOPIC_PREFIX: prefix,
+      HEALTH_CHECK_TIMEOUT: '10s',
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await withKafka?.close();
+    await deleteTopicNamespace(kafka, prefix);
+  });
+
+  it("when commands wait on a fresh topic that no payment service has read yet, then system health counts them as the payment group's lag, and every other group's as 0", async () => {
+    const producer = createProducer(kafka);
+    await producer.connect();
+    // One key, so one partition: kafkajs retries a batch a fresh topic half accepted as a whole,
+    // which could write another partition's share twice.
+    await producer.publish(
+      [1, 2, 3].map(() => ({
+        topic: `${prefix}${topics.paymentCommands}`,
+        key: 'order-1',
+        value: '{}',
+      })),
+    );
+    await producer.disconnect();
+
+    const answer = await call(withKafka.url, 'GET', '/api/system/health');
+
+    const lags = systemHealthSchema.parse(answer.body).consumerLag;
+    expect(lags).not.toBeNull();
+    expect([...new Set(lags!.map((lag) => lag.groupId))].sort()).toEqual([
+      'cart',
+      'catalog',
+      'inventory',
+      'notification',
+      'order',
+      'payment',
+    ]);
+    expect(lags!.filter((lag) => lag.lag > 0)).toEqual([
+      { groupId: 'payment', topic: topics.paymentCommands, lag: 3 },
+    ]);
+  });
+
+  it('when Kafka cannot be reached, then system health still answers, with consumer lag null', async () => {
+    const closedPort = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+    const unreachable = await startGateway(issuer, { KAFKA_BROKERS: `127.0.0.1:${closedPort}` });
+
+    try {
+      const answer = await call(unreachable.url, 'GET', '/api/system/health');
+
+      expect(answer.status).toBe(200);
+      expect(systemHealthSchema.parse(answer.body).consumerLag).toBeNull();
+    } finally {
+      await unreachable.close();
+    }
   });
 });
 

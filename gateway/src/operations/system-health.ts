@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import type { SystemHealth, UpstreamHealth } from '@shop/contracts';
 import type { BreakerRegistry } from '@shop/resilience';
 import type { Upstream } from '../upstreams';
+import type { LagReader } from './consumer-lag';
 
 /** Why a probe failed, in words that name no host or address (they reach clients). */
 function reasonOf(error: unknown, timeoutMs: number): string {
@@ -54,25 +55,26 @@ function overallStatus(upstreams: UpstreamHealth[]): SystemHealth['status'] {
 }
 
 /**
- * Asks every upstream's `/health/ready` at once (the slowest probe bounds the answer) and reads
- * each breaker. Probes go around the breakers: they report what is, and must not trip anything.
- * Kafka consumer lag is `null`: the gateway has no Kafka client, and asking the brokers for every
- * group's offsets on each call is not cheap; the services' own metrics carry it.
+ * Asks every upstream's `/health/ready` at once and reads each breaker, while the consumer lag is
+ * read beside them (the slowest bounds the answer). Probes go around the breakers: they report
+ * what is, and must not trip anything. Lag does not change `status`: a backlog is slow, not down.
  */
 export function systemHealth(
   upstreams: Upstream[],
   breakers: BreakerRegistry,
   timeoutMs: number,
+  readConsumerLag: LagReader,
 ): RequestHandler {
   return async (_req, res) => {
-    const results = await Promise.all(
-      upstreams.map((upstream) => probe(upstream, breakers, timeoutMs)),
-    );
+    const [results, consumerLag] = await Promise.all([
+      Promise.all(upstreams.map((upstream) => probe(upstream, breakers, timeoutMs))),
+      readConsumerLag(),
+    ]);
     const body: SystemHealth = {
       status: overallStatus(results),
       checkedAt: new Date().toISOString(),
       upstreams: results,
-      consumerLag: null,
+      consumerLag,
     };
     res.setHeader('Cache-Control', 'no-store');
     res.json(body);

@@ -29,4 +29,6 @@ export type { TopicSpec } from './topics';
 export { backoffDelay } from './backoff';
 export type { Backoff } from './backoff';
 export { readDeadLetters, replayDeadLetter } from './dead-letters';
+export { consumerLag } from './consumer-lag';
+export type { GroupTopics, TopicLag } from './consumer-lag';
 export type { DeadLetter } from './dead-letters';

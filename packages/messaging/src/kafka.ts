@@ -8,12 +8,19 @@ export interface KafkaOptions {
   brokers: string[];
   clientId: string;
   logger: Logger;
+  /**
+   * How often a failed connection or request is retried, with backoff from 300 ms (kafkajs'
+   * default: 5, which keeps trying a dead broker for about ten seconds). A client that must
+   * answer within a short budget (a health read) sets fewer.
+   */
+  retries?: number;
 }
 
 export function createKafka(options: KafkaOptions): KafkaClient {
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
+    ...(options.retries === undefined ? {} : { retry: { retries: options.retries } }),
     logLevel: logLevel.INFO,
     logCreator: () => routeTo(options.logger.child({ component: 'kafkajs' })),
   });
