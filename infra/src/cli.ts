@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { infraEnvFile, repoRoot } from './paths';
 import { runBenchmarks } from './bench';
 import { runDlq } from './dlq';
+import { followLogs } from './logs';
 import { runChaos } from './chaos';
 import { startSystem, summary } from './system';
 import {
@@ -15,6 +16,7 @@ const usage = `usage: shop <command>
   start                 infrastructure, every service and the gateway, demo data; Ctrl-C stops all
   test [jest args]      infrastructure up, then typecheck, lint and the whole jest suite
   infra up|down|status|reset
+  logs [service ...]    follow the services' logs, readable (all of them by default)
   dlq list|show|replay|demo  dead-lettered messages: inspect, replay after a fix
   demo                  a checkout through the gateway, told step by step (needs npm start)
   bench [name ...]      run the benchmarks (all by default), print one table, write reports/
@@ -107,6 +109,8 @@ async function main(argv: string[]): Promise<number> {
       return step('tsx', ['infra/src/demo.ts']);
     case 'dlq':
       return runDlq(rest);
+    case 'logs':
+      return followLogs(rest);
     case 'chaos':
       return runChaos(rest);
     default:

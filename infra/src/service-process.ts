@@ -83,7 +83,7 @@ export async function startServiceProcess(options: StartOptions): Promise<Servic
       if (hasExited) throw new Error('exited');
       return isReady(url);
     },
-    { timeoutMs: options.readyTimeoutMs ?? 60_000, intervalMs: 100 },
+    { timeoutMs: options.readyTimeoutMs ?? 120_000, intervalMs: 100 },
   );
   if (!ready) {
     child.kill('SIGKILL');

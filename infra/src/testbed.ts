@@ -44,6 +44,8 @@ export interface Customer {
 }
 
 export interface Testbed {
+  /** The services in the bed, in the order they were started. */
+  names: ProcessName[];
   url(name: ProcessName): string;
   /** The running process of a service (a new one after a restart). */
   process(name: ProcessName): ServiceProcess;
@@ -138,6 +140,8 @@ export async function startTestbed(
         PORT: port,
         KAFKA_BROKERS: infra.KAFKA_BROKERS!,
         KAFKA_CONSUMER_GROUP: `${name}-testbed-${run}`,
+        // The gateway reports the lag of the groups above (its table knows the service names).
+        KAFKA_CONSUMER_GROUP_SUFFIX: `-testbed-${run}`,
         KAFKA_TOPIC_PREFIX: topicPrefix,
         REDIS_URL: infra.REDIS_URL!,
         DEMO_DATA: 'false',
@@ -194,6 +198,7 @@ export async function startTestbed(
   };
 
   return {
+    names: [...supervised.keys()],
     url(name) {
       const url = urls.get(name);
       if (!url) throw new Error(`${name} is not part of this testbed`);

@@ -5,6 +5,7 @@ import { repoRoot } from '../paths';
 import type { ProcessName } from '../service-process';
 import { startTestbed, type Testbed } from '../testbed';
 import { runConsistencyLag } from './consistency-lag';
+import { runSystemBenchmark } from './system';
 import { formatTable, reportsDir, writeReport, type BenchReport } from './report';
 
 interface Benchmark {
@@ -50,6 +51,11 @@ function script(
 }
 
 export const benchmarks: Benchmark[] = [
+  {
+    name: 'system',
+    what: 'checkout throughput and saga latency, recovery after a kill, memory of every process',
+    run: runSystemBenchmark,
+  },
   {
     name: 'consistency-lag',
     what: 'inventory commit → catalog read model, through Kafka',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { notificationPageSchema, orderSchema } from '@shop/contracts';
+import { notificationPageSchema, orderSchema, systemHealthSchema } from '@shop/contracts';
 import { waitUntil } from '../../src/processes';
 import { startTestbed, type Testbed } from '../../src/testbed';
 import { gatewayClient } from './shopper';
@@ -142,4 +142,23 @@ test('when 20 identical requests with one Idempotency-Key arrive at once, then o
   expect(responses.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(19);
   const list = await shop.call('GET', '/api/orders', customer.token);
   expect(((await list.json()) as { total: number }).total).toBe(1);
+});
+
+test('when the system is up, then /api/system/health shows every upstream up with its breaker closed, and each consumer group catches up', async () => {
+  const caughtUp = await waitUntil(
+    async () => {
+      const health = systemHealthSchema.parse(
+        await (await shop.call('GET', '/api/system/health')).json(),
+      );
+      return (
+        health.upstreams.length === 7 &&
+        health.upstreams.every((u) => u.status === 'up' && u.breaker === 'closed') &&
+        health.consumerLag !== null &&
+        new Set(health.consumerLag.map((lag) => lag.groupId)).size === 6 &&
+        health.consumerLag.every((lag) => lag.lag === 0)
+      );
+    },
+    { timeoutMs: 30_000, intervalMs: 500 },
+  );
+  expect(caughtUp).toBe(true);
 });

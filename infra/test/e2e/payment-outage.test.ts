@@ -50,7 +50,7 @@ test('when payment is down past the saga deadline, then the order is CANCELLED(T
   expect(await shop.stock(product.id)).toMatchObject({ onHand: 6, reserved: 0, available: 6 });
 
   bed.resume('payment');
-  await bed.whenBack('payment');
+  await bed.whenBack('payment', 150_000);
   const refunded = await waitUntil(
     async () => {
       const payments = await paymentsOf(order.id);
@@ -73,4 +73,4 @@ test('when payment is down past the saga deadline, then the order is CANCELLED(T
     failureReason: 'TIMEOUT',
   });
   expect(await shop.stock(product.id)).toMatchObject({ onHand: 6, reserved: 0 });
-}, 180_000);
+}, 300_000);
