@@ -1,6 +1,6 @@
 export { createPool } from './pool';
 export type { PoolOptions } from './pool';
-export { withTransaction, isRetriableTransactionError } from './transaction';
+export { withTransaction, withSnapshot, isRetriableTransactionError } from './transaction';
 export type { Tx, IsolationLevel, TransactionOptions } from './transaction';
 export { runMigrations } from './migrations';
 export type { Logger, MigrationDir, RunMigrationsOptions } from './migrations';

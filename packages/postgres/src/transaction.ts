@@ -14,6 +14,8 @@ export interface TransactionOptions {
    * must then be safe to run again: no side effects outside the transaction.
    */
   retries?: number;
+  /** Refuse writes: a read that only needs one consistent view of the data. */
+  readOnly?: boolean;
 }
 
 const retriableSqlStates = new Set(['40001', '40P01']);
@@ -31,7 +33,7 @@ export async function withTransaction<T>(
   const retries = options.retries ?? 0;
   for (let attempt = 0; ; attempt += 1) {
     try {
-      return await runOnce(pool, work, options.isolationLevel);
+      return await runOnce(pool, work, beginStatement(options));
     } catch (error) {
       if (attempt >= retries || !isRetriableTransactionError(error)) throw error;
       await delay(Math.random() * 20 * 2 ** attempt);
@@ -39,11 +41,25 @@ export async function withTransaction<T>(
   }
 }
 
-async function runOnce<T>(
-  pool: Pool,
-  work: (tx: Tx) => Promise<T>,
-  isolationLevel: IsolationLevel | undefined,
-): Promise<T> {
+/**
+ * Runs several reads against one snapshot of the database, so that they agree with each other: a
+ * page and its total count, or counts that are compared. Separate statements outside a transaction
+ * each see whatever had committed when they ran, and a write landing between them shows in one and
+ * not the other (a page of two items under a total of three).
+ */
+export function withSnapshot<T>(pool: Pool, read: (tx: Tx) => Promise<T>): Promise<T> {
+  return withTransaction(pool, read, { isolationLevel: 'repeatable read', readOnly: true });
+}
+
+function beginStatement({ isolationLevel, readOnly }: TransactionOptions): string {
+  const modes = [
+    ...(isolationLevel ? [`ISOLATION LEVEL ${isolationLevel}`] : []),
+    ...(readOnly ? ['READ ONLY'] : []),
+  ];
+  return ['BEGIN', modes.join(', ')].filter(Boolean).join(' ');
+}
+
+async function runOnce<T>(pool: Pool, work: (tx: Tx) => Promise<T>, begin: string): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   const onError = (error: Error) => {
@@ -52,7 +68,7 @@ async function runOnce<T>(
   // A checked-out client has no pool listener; its connection dying must not crash the process.
   client.on('error', onError);
   try {
-    await client.query(isolationLevel ? `BEGIN ISOLATION LEVEL ${isolationLevel}` : 'BEGIN');
+    await client.query(begin);
     const result = await work(client);
     await client.query('COMMIT');
     return result;

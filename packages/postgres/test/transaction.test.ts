@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { createPool, withTransaction } from '../src';
+import { createPool, withSnapshot, withTransaction } from '../src';
 import { createScratchDatabase, type ScratchDatabase } from '../src/testing';
 import { adminUrl } from './support';
 
@@ -78,4 +78,29 @@ test('when the failures outlast the retries, then the serialization error surfac
   );
 
   await expect(failing).rejects.toMatchObject({ code: '40P01' });
+});
+
+test('when a write commits between two reads of a snapshot, then neither read sees it', async () => {
+  const seen = await withSnapshot(pool, async (tx) => {
+    const count = async () =>
+      Number(
+        (await tx.query<{ n: string }>("SELECT count(*) AS n FROM notes WHERE body = 'between'"))
+          .rows[0]!.n,
+      );
+    const before = await count();
+    await pool.query("INSERT INTO notes (body) VALUES ('between')");
+    return [before, await count()];
+  });
+
+  expect(seen).toEqual([0, 0]);
+  expect(await notesWith('between')).toBe(1);
+});
+
+test('when a snapshot read tries to write, then Postgres refuses it', async () => {
+  const writing = withSnapshot(pool, (tx) =>
+    tx.query("INSERT INTO notes (body) VALUES ('read only')"),
+  );
+
+  await expect(writing).rejects.toThrow(/read-only transaction/);
+  expect(await notesWith('read only')).toBe(0);
 });

@@ -7,7 +7,7 @@ import type {
   ProductPage,
   UpdateProductBody,
 } from '@shop/contracts';
-import { withTransaction, type Pool, type Tx } from '@shop/postgres';
+import { withSnapshot, withTransaction, type Pool, type Tx } from '@shop/postgres';
 import { AppError } from '@shop/service-kit';
 import * as categories from '../data/categories';
 import { isForeignKeyViolation, isUniqueViolation } from '../data/postgres-errors';
@@ -82,7 +82,7 @@ export async function listProducts(
   deps: CatalogDeps,
   query: ProductListQuery,
 ): Promise<ProductPage> {
-  const { items, total } = await products.listProducts(deps.pool, query);
+  const { items, total } = await withSnapshot(deps.pool, (tx) => products.listProducts(tx, query));
   return { items, page: query.page, pageSize: query.pageSize, total };
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Notification, NotificationKind } from '@shop/contracts';
-import type { Pool, Tx } from '@shop/postgres';
+import { withSnapshot, type Pool, type Tx } from '@shop/postgres';
 import type { NotificationDetails, RenderedMessage } from '../domain/render';
 
 /** Wakes the sender; Postgres delivers it on commit only, so a rolled-back insert wakes no one. */
@@ -138,27 +138,31 @@ interface NotificationRow {
   created_at: Date;
 }
 
-/** PENDING ones are left out: the contract knows only SENT and FAILED, and they are not sent yet. */
-export async function listForUser(
+/**
+ * PENDING ones are left out: the contract knows only SENT and FAILED, and they are not sent yet.
+ * The page and its total are read from one snapshot, so a notification marked SENT meanwhile
+ * shows in both or in neither.
+ */
+export function listForUser(
   pool: Pool,
   userId: string,
   { offset, limit }: { offset: number; limit: number },
 ): Promise<{ items: Notification[]; total: number }> {
-  const [page, count] = await Promise.all([
-    pool.query<NotificationRow>(
+  return withSnapshot(pool, async (tx) => {
+    const page = await tx.query<NotificationRow>(
       `SELECT id, kind, order_id, subject, body, status, created_at FROM notifications
        WHERE user_id = $1 AND status IN ('SENT', 'FAILED')
        ORDER BY created_at DESC, id DESC
        OFFSET $2 LIMIT $3`,
       [userId, offset, limit],
-    ),
-    pool.query<{ total: number }>(
+    );
+    const count = await tx.query<{ total: number }>(
       `SELECT count(*)::int AS total FROM notifications
        WHERE user_id = $1 AND status IN ('SENT', 'FAILED')`,
       [userId],
-    ),
-  ]);
-  return { items: page.rows.map(toNotification), total: count.rows[0]?.total ?? 0 };
+    );
+    return { items: page.rows.map(toNotification), total: count.rows[0]?.total ?? 0 };
+  });
 }
 
 function toNotification(row: NotificationRow): Notification {

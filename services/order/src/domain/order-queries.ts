@@ -1,6 +1,6 @@
 import type { Order, OrderPage, PaginationQuery, SagaTimeline } from '@shop/contracts';
 import type { AuthUser } from '@shop/auth';
-import type { Pool } from '@shop/postgres';
+import { withSnapshot, type Pool } from '@shop/postgres';
 import { AppError } from '@shop/service-kit';
 import { findOrder, listCustomerOrders, type OrderRecord } from '../data/orders';
 import {
@@ -29,7 +29,7 @@ export async function listOrders(
   user: AuthUser,
   page: PaginationQuery,
 ): Promise<OrderPage> {
-  const { items, total } = await listCustomerOrders(pool, user.id, page);
+  const { items, total } = await withSnapshot(pool, (tx) => listCustomerOrders(tx, user.id, page));
   return { items: items.map(toOrderView), page: page.page, pageSize: page.pageSize, total };
 }
 
@@ -61,11 +61,12 @@ export interface ReconciliationSummary {
  */
 export async function reconciliationSummary(pool: Pool): Promise<ReconciliationSummary> {
   const asOf = new Date().toISOString();
-  const [orders, sagas, products] = await Promise.all([
-    countOrdersByStatus(pool),
-    countSagasByState(pool),
-    quantitiesByProduct(pool),
-  ]);
+  // One snapshot, so the counts agree with each other (no order counted in one and not another).
+  const { orders, sagas, products } = await withSnapshot(pool, async (tx) => ({
+    orders: await countOrdersByStatus(tx),
+    sagas: await countSagasByState(tx),
+    products: await quantitiesByProduct(tx),
+  }));
   return {
     asOf,
     ordersByStatus: Object.fromEntries(orders.map(({ status, count }) => [status, count])),

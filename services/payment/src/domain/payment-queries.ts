@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import { withSnapshot, type Pool } from '@shop/postgres';
 import { countPaymentsByStatus, findPaymentByOrder, type Payment } from '../data/payments';
 import { findRefundsOfPayments, totalRefundsByCurrency, type Refund } from '../data/refunds';
 
@@ -39,10 +39,11 @@ export interface PaymentSummary {
  */
 export async function paymentSummary(pool: Pool): Promise<PaymentSummary> {
   const asOf = new Date();
-  const [byStatus, refundTotals] = await Promise.all([
-    countPaymentsByStatus(pool),
-    totalRefundsByCurrency(pool),
-  ]);
+  // One snapshot, so a refund committed between the two reads cannot outnumber its payment.
+  const { byStatus, refundTotals } = await withSnapshot(pool, async (tx) => ({
+    byStatus: await countPaymentsByStatus(tx),
+    refundTotals: await totalRefundsByCurrency(tx),
+  }));
   const sum = (counts: { count: number }[]) => counts.reduce((total, row) => total + row.count, 0);
   const authorized = byStatus.filter((row) => row.status === 'AUTHORIZED');
   const declined = byStatus.filter((row) => row.status === 'DECLINED');
