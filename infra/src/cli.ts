@@ -14,7 +14,9 @@ import {
 
 const usage = `usage: shop <command>
   start                 infrastructure, every service and the gateway, demo data; Ctrl-C stops all
-  test [jest args]      infrastructure up, then typecheck, lint and the whole jest suite
+  test [jest args]      infrastructure up, then typecheck, lint, the whole jest suite and the
+                        containers stage (images built, Docker Compose; SHOP_CONTAINERS=skip)
+  test:containers       the containers stage alone
   infra up|down|status|reset
   logs [service ...]    follow the services' logs, readable (all of them by default)
   dlq list|show|replay|demo  dead-lettered messages: inspect, replay after a fix
@@ -22,10 +24,14 @@ const usage = `usage: shop <command>
   bench [name ...]      run the benchmarks (all by default), print one table, write reports/
   chaos                 chaos experiments`;
 
-function step(command: string, args: string[]): Promise<number> {
+function step(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
   console.log(`\n$ ${[command, ...args].join(' ')}`);
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: repoRoot, stdio: 'inherit' });
+    const child = spawn(command, args, {
+      cwd: repoRoot,
+      stdio: 'inherit',
+      env: { ...process.env, ...env },
+    });
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }
@@ -42,12 +48,31 @@ async function test(jestArgs: string[]): Promise<number> {
       const code = await step(command, [...args]);
       if (code !== 0) return code;
     }
-    return await step('jest', [...(ci ? ['--ci'] : []), ...jestArgs]);
+    const code = await step('jest', [...(ci ? ['--ci'] : []), ...jestArgs]);
+    // A run narrowed by arguments is a developer's loop: the containers stage is not part of it.
+    if (code !== 0 || jestArgs.length > 0) return code;
+    // Its containers need the cores and the memory the native infrastructure holds.
+    if (ci) await stopInfrastructure();
+    return await testContainers(ci);
   } finally {
     // CI leaves nothing running; on a laptop the infrastructure stays up for fast re-runs.
     if (ci) await stopInfrastructure();
     else console.log('\ninfra: still running for the next run (`pnpm infra:down` stops it)');
   }
+}
+
+/**
+ * The containers stage: every image built and the system run by Docker Compose, checked through
+ * its gateway (infra/test/containers). SHOP_CONTAINERS=skip leaves it out of a local run.
+ */
+function testContainers(ci: boolean): Promise<number> {
+  if (process.env.SHOP_CONTAINERS === 'skip' && !ci) {
+    console.log('\ncontainers: skipped (SHOP_CONTAINERS=skip)');
+    return Promise.resolve(0);
+  }
+  return step('jest', [...(ci ? ['--ci'] : []), '--selectProjects', 'containers'], {
+    SHOP_CONTAINERS: '1',
+  });
 }
 
 async function infra(action: string | undefined): Promise<number> {
@@ -82,15 +107,24 @@ async function printStatus(): Promise<boolean> {
   return status.every((c) => c.running);
 }
 
+/** Ctrl-C, `kill`, and the terminal closing (SIGHUP) all stop what `start` started. */
+const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 async function start(): Promise<number> {
   const system = await startSystem((line) => console.log(`shop: ${line}`));
   console.log(summary(system));
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+  const signal = await new Promise<string>((resolve) => {
+    for (const name of stopSignals) process.once(name, () => resolve(name));
   });
-  console.log('\nshop: stopping the services and the infrastructure…');
+  // From here on nothing may cut the stop short: a second Ctrl-C, or the terminal going away
+  // (its SIGHUP, then EIO on every write to it), would leave PostgreSQL, Redis and Kafka running.
+  for (const name of stopSignals) {
+    process.on(name, () => console.log(`shop: ${name} — still stopping, one moment`));
+  }
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+  console.log(`\nshop: ${signal} — stopping the services and the infrastructure…`);
   await system.stop();
+  console.log('shop: stopped');
   return 0;
 }
 
@@ -101,6 +135,8 @@ async function main(argv: string[]): Promise<number> {
       return start();
     case 'test':
       return test(rest);
+    case 'test:containers':
+      return testContainers(process.env.CI === 'true');
     case 'infra':
       return infra(rest[0]);
     case 'bench':

@@ -68,6 +68,9 @@ export async function startServiceProcess(options: StartOptions): Promise<Servic
         ...options.env,
       },
       stdio: ['ignore', log, log],
+      // A process group of its own: Ctrl-C in the terminal reaches only the runner, which stops
+      // every service in order, instead of each dying at once and its supervisor restarting it.
+      detached: true,
     },
   );
   fs.closeSync(log);
