@@ -23,12 +23,28 @@ module.exports = {
   // Tests talk to real PostgreSQL, Redis and Kafka on a 2-core machine: 5 s is too tight for a
   // consumer group join under load. This bounds a stuck test; it is not a performance limit.
   testTimeout: 30_000,
-  projects: projectDirs().map((dir) => ({
-    displayName: require(path.join(__dirname, dir, 'package.json')).name,
-    rootDir: path.join(__dirname, dir),
-    testMatch: ['<rootDir>/test/**/*.test.ts'],
-    testEnvironment: 'node',
-    transform: { '^.+\\.ts$': swc },
-    setupFiles: [path.join(__dirname, 'jest.setup-env.js')],
-  })),
+  projects: [
+    ...projectDirs().map((dir) => ({
+      displayName: require(path.join(__dirname, dir, 'package.json')).name,
+      rootDir: path.join(__dirname, dir),
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/test/containers/'],
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': swc },
+      setupFiles: [path.join(__dirname, 'jest.setup-env.js')],
+    })),
+    // The system built into images and run by Docker Compose: a stage of its own, after the rest
+    // (`shop test` runs it with SHOP_CONTAINERS=1), because it builds images for minutes.
+    ...(process.env.SHOP_CONTAINERS === '1'
+      ? [
+          {
+            displayName: 'containers',
+            rootDir: path.join(__dirname, 'infra'),
+            testMatch: ['<rootDir>/test/containers/**/*.test.ts'],
+            testEnvironment: 'node',
+            transform: { '^.+\\.ts$': swc },
+          },
+        ]
+      : []),
+  ],
 };

@@ -3,6 +3,8 @@
 require('tsx/cjs');
 
 module.exports = async function globalSetup() {
+  // The containers stage runs its own PostgreSQL, Redis and Kafka, in containers.
+  if (process.env.SHOP_CONTAINERS === '1') return;
   const { ensureInfrastructure } = require('./infra/src/index.ts');
   await ensureInfrastructure({ quiet: true });
 };

@@ -15,12 +15,33 @@ image_names() {
   done
 }
 
-dockerfile_of() {
+# Every image is built from one Dockerfile, told which folder it is for and the port that
+# folder's config defaults to (a test keeps this table equal to the configs).
+dockerfile="$repo_root/infra/deploy/image/Dockerfile"
+
+folder_of() {
   if [ "$1" = gateway ]; then
-    echo "$repo_root/gateway/Dockerfile"
+    echo gateway
   else
-    echo "$repo_root/services/$1/Dockerfile"
+    echo "services/$1"
   fi
+}
+
+port_of() {
+  case "$1" in
+    gateway) echo 8080 ;;
+    identity) echo 8081 ;;
+    catalog) echo 8082 ;;
+    cart) echo 8083 ;;
+    order) echo 8084 ;;
+    inventory) echo 8085 ;;
+    payment) echo 8086 ;;
+    notification) echo 8087 ;;
+    *)
+      echo "no port known for $1 (infra/deploy/lib.sh port_of)" >&2
+      return 1
+      ;;
+  esac
 }
 
 # TAG if set, else the git version of the checkout (a dirty tree says so).

@@ -65,14 +65,17 @@ async function test(jestArgs: string[]): Promise<number> {
  * The containers stage: every image built and the system run by Docker Compose, checked through
  * its gateway (infra/test/containers). SHOP_CONTAINERS=skip leaves it out of a local run.
  */
-function testContainers(ci: boolean): Promise<number> {
+async function testContainers(ci: boolean): Promise<number> {
   if (process.env.SHOP_CONTAINERS === 'skip' && !ci) {
     console.log('\ncontainers: skipped (SHOP_CONTAINERS=skip)');
-    return Promise.resolve(0);
+    return 0;
   }
-  return step('jest', [...(ci ? ['--ci'] : []), '--selectProjects', 'containers'], {
+  const code = await step('jest', [...(ci ? ['--ci'] : []), '--selectProjects', 'containers'], {
     SHOP_CONTAINERS: '1',
   });
+  // CI leaves nothing running: the engine too, when the stage started it (else it is left alone).
+  if (ci) await step('bash', ['infra/deploy/docker-engine.sh', 'down']);
+  return code;
 }
 
 async function infra(action: string | undefined): Promise<number> {

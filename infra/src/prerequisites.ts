@@ -3,7 +3,7 @@ import path from 'node:path';
 import { commandExists, run } from './processes';
 
 export interface Toolchain {
-  /** Folder holding initdb, pg_ctl and postgres (15 or newer). */
+  /** Folder holding initdb, pg_ctl and postgres of POSTGRES_MAJOR. */
   postgresBin: string;
   redisServer: string;
   java: string;
@@ -18,8 +18,12 @@ interface Requirement {
   find: () => Promise<string | undefined>;
 }
 
-const MIN_POSTGRES = 15;
-const MIN_REDIS = 7;
+/**
+ * One major version of each server everywhere: natively (Debian bookworm's packages), in Docker
+ * Compose and in Kubernetes (infra/deploy/images.env; a test keeps them equal).
+ */
+export const POSTGRES_MAJOR = 15;
+export const REDIS_MAJOR = 7;
 const MIN_JAVA = 17;
 
 function findPostgresBin(): Promise<string | undefined> {
@@ -28,8 +32,7 @@ function findPostgresBin(): Promise<string | undefined> {
   const versions = fs
     .readdirSync(base)
     .map(Number)
-    .filter((v) => Number.isInteger(v) && v >= MIN_POSTGRES)
-    .sort((a, b) => b - a);
+    .filter((v) => v === POSTGRES_MAJOR);
   const bin = versions
     .map((version) => path.join(base, String(version), 'bin'))
     .find((dir) =>
@@ -42,7 +45,7 @@ async function findRedis(): Promise<string | undefined> {
   if (!(await commandExists('redis-server'))) return undefined;
   const { stdout } = await run('redis-server', ['--version']);
   const major = Number(/v=(\d+)\./.exec(stdout)?.[1]);
-  return major >= MIN_REDIS ? 'redis-server' : undefined;
+  return major === REDIS_MAJOR ? 'redis-server' : undefined;
 }
 
 async function findJava(): Promise<string | undefined> {
@@ -58,12 +61,12 @@ async function findMaven(): Promise<string | undefined> {
 
 const requirements: Record<'postgresBin' | 'redisServer' | 'java' | 'mvn', Requirement> = {
   postgresBin: {
-    what: `PostgreSQL ${MIN_POSTGRES}+ server`,
-    debianPackage: 'postgresql',
+    what: `PostgreSQL ${POSTGRES_MAJOR} server`,
+    debianPackage: `postgresql-${POSTGRES_MAJOR}`,
     find: findPostgresBin,
   },
   redisServer: {
-    what: `Redis ${MIN_REDIS}+ server`,
+    what: `Redis ${REDIS_MAJOR} server`,
     debianPackage: 'redis-server',
     find: findRedis,
   },

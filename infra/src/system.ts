@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { generateSigningKey, type PrivateSigningJwk } from '@shop/auth';
+import { checkEnvironment, overridesFrom } from './overrides';
 import { dataDir, repoRoot } from './paths';
 import { defaultPorts, type ProcessName } from './service-process';
 import { startSmtpCatcher, type SmtpCatcher } from './smtp-catcher';
@@ -108,6 +109,8 @@ export interface RunningSystem {
 }
 
 export async function startSystem(log: (line: string) => void): Promise<RunningSystem> {
+  // Settings from the caller (SHOP_<PROCESS>__<VARIABLE>) are checked before anything starts.
+  const overrides = await overridesFrom(process.env, availableProcesses());
   const infra = await ensureInfrastructure();
   const secrets = await loadOrCreateSystemSecrets();
   fs.mkdirSync(logsDir, { recursive: true });
@@ -120,15 +123,13 @@ export async function startSystem(log: (line: string) => void): Promise<RunningS
   };
   try {
     for (const name of availableProcesses()) {
+      const env = { ...environmentOf(name, infra, secrets), ...overrides[name] };
+      await checkEnvironment(name, env);
+      for (const variable of Object.keys(overrides[name] ?? {})) {
+        log(`${name}: ${variable} set by SHOP_${name.toUpperCase()}__${variable}`);
+      }
       log(`starting ${name} on ${url(name)}`);
-      processes.push(
-        await supervise(
-          name,
-          environmentOf(name, infra, secrets),
-          path.join(logsDir, `${name}.log`),
-          log,
-        ),
-      );
+      processes.push(await supervise(name, env, path.join(logsDir, `${name}.log`), log));
     }
   } catch (error) {
     await stop({ keepInfrastructure: true });

@@ -165,7 +165,7 @@ describe('chaos: service kills under checkout load', () => {
   test.each(['kill-inventory', 'kill-order', 'kill-payment'])(
     'when %s strikes mid-checkout, then no order is lost, no unit oversold, nobody charged twice and every confirmation is emailed',
     async (name) => {
-      const report = await runExperiment(chaosBed, experimentNamed(name), options);
+      const report = await runExperiment(chaosBed.target, experimentNamed(name), options);
 
       const broken = report.verdicts.filter((verdict) => !verdict.holds);
       if (broken.length > 0) console.log(formatReport(report));

@@ -1,6 +1,8 @@
 import type { ProcessName } from '../service-process';
 import { startTestbed, type Testbed } from '../testbed';
+import type { NativeFaults } from './experiments/experiment';
 import { startLatencyProxy, type LatencyProxy } from './latency-proxy';
+import type { ChaosTarget } from './run-experiment';
 
 export const everyProcess: ProcessName[] = [
   'identity',
@@ -16,6 +18,8 @@ export const everyProcess: ProcessName[] = [
 export interface ChaosBed {
   bed: Testbed;
   catalogProxy: LatencyProxy;
+  /** The bed as the experiments see it. */
+  target: ChaosTarget<NativeFaults>;
   stop(): Promise<void>;
 }
 
@@ -48,9 +52,16 @@ export async function startChaosBed(): Promise<ChaosBed> {
     throw error;
   }
   catalogProxy.setTarget(bed.url('catalog'));
+  const mail = bed.mail;
   return {
     bed,
     catalogProxy,
+    target: {
+      gatewayUrl: bed.url('gateway'),
+      adminToken: () => bed.adminToken(),
+      mail: mail && { messages: () => Promise.resolve(mail.messages()) },
+      faults: { bed, catalogProxy },
+    },
     async stop() {
       await bed.stop();
       await catalogProxy.close();

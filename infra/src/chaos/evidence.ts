@@ -1,4 +1,3 @@
-import type { SmtpCatcher } from '../smtp-catcher';
 import { waitUntil } from '../processes';
 import type { GatewayClient } from './gateway-client';
 import type { PlacedOrder, Shopper } from './load';
@@ -43,6 +42,11 @@ export interface Evidence {
   payments: Record<string, PaymentView[] | undefined>;
   /** Message-IDs of the confirmation emails caught for each order (one entry per delivery). */
   confirmationEmails: Record<string, string[]>;
+}
+
+/** Where the invariants read the emails sent: the native SMTP catcher, or Mailpit in containers. */
+export interface MailView {
+  messages(): Promise<{ subject: string; text: string; messageId?: string | undefined }[]>;
 }
 
 export const isTerminal = (status: string) => status === 'CONFIRMED' || status === 'CANCELLED';
@@ -109,10 +113,11 @@ export async function waitForQuiet(
 const confirmationSubject = (orderId: string) =>
   `Your order ${orderId.slice(0, 8).toUpperCase()} is confirmed`;
 
-function confirmationsIn(mail: SmtpCatcher, orderId: string): string[] {
+type SeenMail = Awaited<ReturnType<MailView['messages']>>[number];
+
+function confirmationsIn(messages: SeenMail[], orderId: string): string[] {
   // The subject carries a short id; the body names the whole one (notification's render.ts).
-  return mail
-    .messages()
+  return messages
     .filter((m) => m.subject === confirmationSubject(orderId) && m.text.includes(orderId))
     .map((m) => m.messageId ?? '(no Message-ID)');
 }
@@ -124,7 +129,7 @@ export async function gatherEvidence(options: {
   shoppers: Shopper[];
   acknowledged: PlacedOrder[];
   products: StockedProduct[];
-  mail: SmtpCatcher | undefined;
+  mail: MailView | undefined;
   mailWaitMs: number;
 }): Promise<Evidence> {
   const { client, adminToken } = options;
@@ -148,11 +153,13 @@ export async function gatherEvidence(options: {
   const confirmationEmails: Evidence['confirmationEmails'] = {};
   if (mail) {
     // Sending is asynchronous (notification's outbox-like sender loop): give it its time.
-    await waitUntil(() => confirmed.every((order) => confirmationsIn(mail, order.id).length > 0), {
-      timeoutMs: options.mailWaitMs,
-      intervalMs: 500,
-    });
-    for (const order of orders) confirmationEmails[order.id] = confirmationsIn(mail, order.id);
+    const everyConfirmationSent = async () => {
+      const messages = await mail.messages();
+      return confirmed.every((order) => confirmationsIn(messages, order.id).length > 0);
+    };
+    await waitUntil(everyConfirmationSent, { timeoutMs: options.mailWaitMs, intervalMs: 500 });
+    const messages = await mail.messages();
+    for (const order of orders) confirmationEmails[order.id] = confirmationsIn(messages, order.id);
   }
   return {
     orders,

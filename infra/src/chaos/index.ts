@@ -12,6 +12,8 @@ export { startChaosBed, type ChaosBed } from './chaos-bed';
 export { defaultChaosOptions, runExperiment, type ChaosOptions } from './run-experiment';
 export { formatReport, type ExperimentReport } from './report';
 export type { Experiment } from './experiments/experiment';
+export type { MailView } from './evidence';
+export type { ChaosTarget } from './run-experiment';
 
 /** In the order `pnpm chaos` runs them: the broker outage last, since it disturbs everyone. */
 export const experiments: Experiment[] = [
@@ -87,7 +89,7 @@ export async function runChaos(argv: string[]): Promise<number> {
   const reports: ExperimentReport[] = [];
   try {
     for (const experiment of chosen) {
-      const report = await runExperiment(chaosBed, experiment, options);
+      const report = await runExperiment(chaosBed.target, experiment, options);
       console.log(`\n${formatReport(report)}`);
       writeChaosReport([report], path.join(reportsDir, `chaos-${experiment.name}.json`));
       reports.push(report);

@@ -1,6 +1,5 @@
 import { waitUntil } from '../processes';
-import type { ChaosBed } from './chaos-bed';
-import { gatherEvidence, waitForQuiet } from './evidence';
+import { gatherEvidence, waitForQuiet, type MailView } from './evidence';
 import { holdFor, type Experiment } from './experiments/experiment';
 import { ExchangeLog, gatewayClient, isFailure } from './gateway-client';
 import { checkInvariants } from './invariants';
@@ -41,6 +40,16 @@ export const defaultChaosOptions: ChaosOptions = {
   echo: (line) => console.log(line),
 };
 
+/** What an experiment runs against: the native testbed, or the system under Docker Compose. */
+export interface ChaosTarget<Faults> {
+  gatewayUrl: string;
+  adminToken(): Promise<string>;
+  /** Where the confirmation emails land; without it the email invariant is not checked. */
+  mail: MailView | undefined;
+  /** What the experiment's fault is injected through. */
+  faults: Faults;
+}
+
 export function hypothesisOf(options: ChaosOptions): string[] {
   return [
     `every order placed reaches CONFIRMED or CANCELLED within ${options.settleBoundMs / 1000} s, and none is lost (each 202 is in its shopper's list; no saga left in flight)`,
@@ -54,20 +63,19 @@ export function hypothesisOf(options: ChaosOptions): string[] {
  * One experiment against a running chaos bed: load, fault mid-flight, restore, wait for the
  * system to go quiet, then check the invariants against what the services say.
  */
-export async function runExperiment(
-  chaosBed: ChaosBed,
-  experiment: Experiment,
+export async function runExperiment<Faults>(
+  target: ChaosTarget<Faults>,
+  experiment: Experiment<Faults>,
   options: ChaosOptions,
 ): Promise<ExperimentReport> {
-  const { bed, catalogProxy } = chaosBed;
   const timeline = new Timeline(options.echo);
   const fault = experiment.fault(options);
   const hypothesis = hypothesisOf(options);
   options.echo(`\nchaos: ${experiment.name} — ${fault}\nsteady-state hypothesis:`);
   for (const line of hypothesis) options.echo(`  - ${line}`);
 
-  const adminToken = await bed.adminToken();
-  const plain = gatewayClient(bed.url('gateway'));
+  const adminToken = await target.adminToken();
+  const plain = gatewayClient(target.gatewayUrl);
   const exchanges = new ExchangeLog();
   const products = await stockProducts(plain, adminToken, {
     plentiful: 5,
@@ -78,7 +86,7 @@ export async function runExperiment(
 
   let phase = 'before';
   const load = startLoad({
-    client: gatewayClient(bed.url('gateway'), exchanges),
+    client: gatewayClient(target.gatewayUrl, exchanges),
     shoppers: options.shoppers,
     products,
     declineShare: options.declineShare,
@@ -102,8 +110,7 @@ export async function runExperiment(
   const faultStarted = Date.now();
   timeline.note(`fault injected with ${load.pendingOrders()} orders in flight: ${fault}`);
   await experiment.inject({
-    bed,
-    catalogProxy,
+    ...target.faults,
     faultMs: options.faultMs,
     catalogLatencyMs: options.catalogLatencyMs,
     timeline,
@@ -151,14 +158,14 @@ export async function runExperiment(
     shoppers: outcome.shoppers,
     acknowledged: outcome.acknowledged,
     products,
-    mail: bed.mail,
+    mail: target.mail,
     mailWaitMs: 60_000,
   });
   const verdicts = checkInvariants(
     evidence,
     products,
     options.settleBoundMs,
-    bed.mail !== undefined,
+    target.mail !== undefined,
   );
   const all = exchanges.all();
   return {

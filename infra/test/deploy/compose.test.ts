@@ -5,6 +5,7 @@ import { repoRoot } from '../../src/paths';
 import {
   callsOf,
   dockerfileEnv,
+  imagePortOf,
   loadServices,
   serviceNames,
   type SystemService,
@@ -99,12 +100,15 @@ describe('docker-compose.yml, loaded by compose-go (the Compose specification sc
     expect(ignore.split('\n')).toContain('.env');
   });
 
-  it('when the services are listed, then the gateway and every service are built from their Dockerfiles', () => {
+  it('when the services are listed, then the gateway and every service are built from the one Dockerfile for their folder and port', () => {
     for (const name of serviceNames()) {
       const service = serviceOf(name);
       const folder = name === 'gateway' ? 'gateway' : `services/${name}`;
 
-      expect(service.build).toMatchObject({ dockerfile: `${folder}/Dockerfile` });
+      expect(service.build).toMatchObject({
+        dockerfile: 'infra/deploy/image/Dockerfile',
+        args: { SERVICE: folder, PORT: String(imagePortOf(name)) },
+      });
       expect(service.image).toBe(`shop/${name}:dev`);
       expect(service.read_only).toBe(true);
     }

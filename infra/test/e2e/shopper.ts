@@ -11,7 +11,7 @@ import { waitUntil } from '../../src/processes';
 import type { Customer, Testbed } from '../../src/testbed';
 
 /** What a client of the public API does, through the gateway only. */
-export function gatewayClient(bed: Testbed) {
+export function gatewayClient(bed: Pick<Testbed, 'url'>) {
   const gateway = bed.url('gateway');
   const call = async (method: string, path: string, token?: string, body?: unknown, headers = {}) =>
     fetch(`${gateway}${path}`, {

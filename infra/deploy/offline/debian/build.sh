@@ -5,8 +5,8 @@
 # .cache/offline-images, so a second machine run only re-imports it.
 #   infra/deploy/offline/debian/build.sh
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR/../..
-# shellcheck source=../../lib.sh
+# shellcheck source-path=SCRIPTDIR
+# shellcheck source=SCRIPTDIR/../../lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../../lib.sh"
 
 image=shop-offline/debian:bookworm

@@ -1,19 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../../../src/paths';
+import { folderOf, loadServiceConfig, type ServiceConfig } from '../../../src/service-config';
 
-/** What a test needs of a zod schema, without tying it to the services' zod instance. */
-interface SchemaLike {
-  safeParse(value: unknown): { success: boolean };
-}
-interface ObjectSchemaLike extends SchemaLike {
-  shape: Record<string, SchemaLike>;
-}
-
-interface ConfigModule {
-  configSchema: SchemaLike;
-  readConfig(env: Record<string, string | undefined>): Record<string, unknown>;
-}
+export { folderOf };
 
 export interface SystemService {
   name: string;
@@ -23,7 +13,7 @@ export interface SystemService {
   /** The variables without which its config does not parse (no default, not optional). */
   required: string[];
   defaultPort: number;
-  readConfig: ConfigModule['readConfig'];
+  readConfig: ServiceConfig['readConfig'];
 }
 
 /** The gateway and every service with a composition root, as infra/deploy/lib.sh lists them. */
@@ -35,35 +25,17 @@ export function serviceNames(): string[] {
   return ['gateway', ...services];
 }
 
-export const folderOf = (name: string) =>
-  path.join(repoRoot, name === 'gateway' ? 'gateway' : path.join('services', name));
-
-/** A `.transform()` wraps the object schema in a pipe; its input side is the object. */
-function objectSchemaOf(schema: SchemaLike): ObjectSchemaLike {
-  let current: unknown = schema;
-  for (let depth = 0; depth < 5; depth += 1) {
-    if (current && typeof current === 'object' && 'shape' in current) {
-      return current as ObjectSchemaLike;
-    }
-    current = (current as { in?: unknown }).in;
-  }
-  throw new Error('config schema is not an object schema (or a transform of one)');
-}
-
 export async function loadService(name: string): Promise<SystemService> {
   const folder = folderOf(name);
-  const config = (await import(path.join(folder, 'src', 'config.ts'))) as ConfigModule;
-  const { shape } = objectSchemaOf(config.configSchema);
-  const known = Object.keys(shape).sort();
-  const required = known.filter((key) => !shape[key]!.safeParse(undefined).success);
-  const port = config.readConfig(minimalEnv(name, required)).PORT;
+  const { known, required, readConfig } = await loadServiceConfig(name);
+  const port = readConfig(minimalEnv(name, required)).PORT;
   return {
     name,
     folder,
     known,
     required,
     defaultPort: Number(port),
-    readConfig: config.readConfig,
+    readConfig,
   };
 }
 
@@ -116,14 +88,25 @@ export function callsOf(service: SystemService, all: SystemService[]): string[] 
   return [...calls].sort();
 }
 
-/** The env a container sees: the image's ENV, then what the deployment sets. */
+export const dockerfilePath = path.join(repoRoot, 'infra', 'deploy', 'image', 'Dockerfile');
+
+/** The port infra/deploy/lib.sh builds an image with (its port_of table). */
+export function imagePortOf(name: string): number | undefined {
+  const lib = fs.readFileSync(path.join(repoRoot, 'infra', 'deploy', 'lib.sh'), 'utf8');
+  const port = new RegExp(`^\\s*${name}\\) echo (\\d+) ;;$`, 'm').exec(lib)?.[1];
+  return port === undefined ? undefined : Number(port);
+}
+
+/** The env a container of `name` sees from its image: the final stage's ENV, build args filled in. */
 export function dockerfileEnv(name: string): Record<string, string> {
-  const dockerfile = fs.readFileSync(path.join(folderOf(name), 'Dockerfile'), 'utf8');
+  const dockerfile = fs.readFileSync(dockerfilePath, 'utf8');
   const stages = dockerfile.split(/^FROM /m);
   const finalStage = stages[stages.length - 1]!;
   const env: Record<string, string> = {};
   for (const line of finalStage.split('\n').filter((l) => l.startsWith('ENV '))) {
-    for (const [, key, value] of line.slice(4).matchAll(/(\w+)=(\S+)/g)) env[key!] = value!;
+    for (const [, key, value] of line.slice(4).matchAll(/(\w+)=(\S+)/g)) {
+      env[key!] = value!.replace('${PORT}', String(imagePortOf(name)));
+    }
   }
   return env;
 }

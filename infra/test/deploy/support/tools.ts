@@ -146,7 +146,7 @@ export async function loadComposeError(envFile: string): Promise<string> {
 
 export interface ComposeService {
   image?: string;
-  build?: { context: string; dockerfile: string };
+  build?: { context: string; dockerfile: string; args?: Record<string, string> };
   environment?: Record<string, string | null>;
   ports?: Array<{ target: number; published?: string; host_ip?: string }>;
   depends_on?: Record<string, { condition: string }>;

@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+# Creates, lists and describes topics, as the release's script of that name.
+exec "$(dirname "${BASH_SOURCE[0]}")/kafka-run-class.sh" org.apache.kafka.tools.TopicCommand "$@"
