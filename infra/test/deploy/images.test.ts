@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { parse } from 'yaml';
 import { repoRoot } from '../../src/paths';
 import { POSTGRES_MAJOR, REDIS_MAJOR } from '../../src/prerequisites';
 import {
@@ -125,22 +124,32 @@ describe('the service images', () => {
     ).not.toContain('build-ca');
   });
 
-  it("when tsx is pinned for the images, then it is the version the workspace's lockfile runs", () => {
-    const lockfile = parse(fs.readFileSync(path.join(repoRoot, 'pnpm-lock.yaml'), 'utf8')) as {
-      importers: Record<string, { devDependencies?: Record<string, { version: string }> }>;
-    };
-    const imageRuntime = path.join(repoRoot, 'infra', 'deploy', 'image');
-    const pinned = (
-      JSON.parse(fs.readFileSync(path.join(imageRuntime, 'package.json'), 'utf8')) as {
-        dependencies: Record<string, string>;
-      }
-    ).dependencies.tsx;
-    const imageLock = parse(fs.readFileSync(path.join(imageRuntime, 'pnpm-lock.yaml'), 'utf8')) as {
-      importers: Record<string, { dependencies: Record<string, { version: string }> }>;
-    };
+  it('when the container starts, then node runs the compiled dist/main.js with every package resolving to its dist/', () => {
+    const command = JSON.parse(
+      finalStage().find((instruction) => instruction.keyword === 'CMD')!.args,
+    ) as string[];
 
-    expect(pinned).toBe(lockfile.importers['.']?.devDependencies?.tsx?.version);
-    expect(imageLock.importers['.']?.dependencies.tsx?.version).toBe(pinned);
+    expect(command).toEqual([
+      'node',
+      '--conditions=shop-compiled',
+      '--enable-source-maps',
+      'dist/main.js',
+    ]);
+    for (const name of fs.readdirSync(path.join(repoRoot, 'packages'))) {
+      const manifest = JSON.parse(
+        fs.readFileSync(path.join(repoRoot, 'packages', name, 'package.json'), 'utf8'),
+      ) as { exports: Record<string, { 'shop-compiled': string; default: string }> };
+      for (const [entry, target] of Object.entries(manifest.exports)) {
+        expect({ name, entry, target }).toEqual({
+          name,
+          entry,
+          target: {
+            'shop-compiled': target.default.replace('./src/', './dist/').replace(/\.ts$/, '.js'),
+            default: target.default,
+          },
+        });
+      }
+    }
   });
 
   it('when the build context is sent, then modules, local data, tests and secrets stay out', () => {
@@ -163,7 +172,7 @@ describe('the service images', () => {
   });
 
   it('when a service finds its migrations beside its sources, then the image keeps that layout', () => {
-    // pnpm deploy copies the package folder as it is: src/ and migrations/ stay siblings, so
+    // dist/ takes src/'s place, file by file: migrations/ stays its sibling, so
     // path.join(__dirname, '..', 'migrations') still resolves (the reason not to bundle).
     for (const service of services.filter((s) =>
       fs.existsSync(path.join(s.folder, 'migrations')),

@@ -1,0 +1,89 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { portInUse, waitUntil } from '../src/processes';
+import { defaultPorts } from '../src/service-process';
+
+const exec = promisify(execFile);
+const repoRoot = path.resolve(__dirname, '..', '..');
+
+/**
+ * `npm start` as a user runs it in a terminal, on a private infrastructure (own data folder and
+ * ports) so that stopping it cannot disturb the instance the other tests use. The services keep
+ * their fixed ports (8080–8087), as `npm start` prints them.
+ */
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-start-stop-'));
+const env = {
+  ...process.env,
+  SHOP_DATA_DIR: dataDir,
+  SHOP_PG_PORT: '55632',
+  SHOP_REDIS_PORT: '56579',
+  SHOP_KAFKA_PORT: '59292',
+  SHOP_KAFKA_CONTROLLER_PORT: '59293',
+  SHOP_KAFKA_HEAP: '256m',
+  SHOP_SMTP_PORT: '58125',
+  SHOP_SMTP_VIEW_PORT: '58126',
+  LOG_LEVEL: 'warn',
+};
+const servicePorts = Object.values(defaultPorts);
+
+/** Every process whose command line names the private data folder: PostgreSQL, Redis, Kafka. */
+async function infrastructureProcesses(): Promise<string[]> {
+  const { stdout } = await exec('ps', ['-eo', 'pid=,args=']);
+  return stdout
+    .split('\n')
+    .filter((line) => line.includes(dataDir))
+    .map((line) => line.trim());
+}
+
+async function listening(): Promise<number[]> {
+  const open = await Promise.all(servicePorts.map((port) => portInUse(port)));
+  return servicePorts.filter((_, index) => open[index]);
+}
+
+/** Started like a terminal's foreground job: a process group of its own, signalled as a whole. */
+function startShop(): { child: ChildProcess; output: () => string } {
+  const child = spawn('bash', ['infra/bin/shop', 'start'], {
+    cwd: repoRoot,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return { child, output: () => output };
+}
+
+afterAll(async () => {
+  // Whatever a failed run left behind, stopped through the runner's own command.
+  await exec('bash', ['infra/bin/shop', 'infra', 'reset'], { cwd: repoRoot, env }).catch(() => {});
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}, 120_000);
+
+test('when Ctrl-C reaches the terminal and the terminal then closes, then every service, PostgreSQL, Redis and Kafka are stopped', async () => {
+  expect({ alreadyListening: await listening() }).toEqual({ alreadyListening: [] });
+  const shop = startShop();
+  const exited = new Promise<number | null>((resolve) => shop.child.once('exit', resolve));
+  const ready = await waitUntil(() => shop.output().includes('Ctrl-C stops'), {
+    timeoutMs: 240_000,
+    intervalMs: 500,
+  });
+  if (!ready) throw new Error(`npm start did not get ready:\n${shop.output()}`);
+  expect(await listening()).toEqual(servicePorts);
+  expect((await infrastructureProcesses()).length).toBeGreaterThanOrEqual(3);
+
+  // What a terminal does on Ctrl-C (SIGINT to its foreground group), then what closing it does:
+  // SIGHUP to the group, and every later write to it failing.
+  process.kill(-shop.child.pid!, 'SIGINT');
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  process.kill(-shop.child.pid!, 'SIGHUP');
+  shop.child.stdout!.destroy();
+  shop.child.stderr!.destroy();
+
+  expect(await exited).toBe(0);
+  expect(await listening()).toEqual([]);
+  expect(await infrastructureProcesses()).toEqual([]);
+}, 420_000);
