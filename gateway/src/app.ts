@@ -8,6 +8,7 @@ import {
   type Pingable,
   type Registry,
 } from '@shop/service-kit';
+import { methodNotAllowed } from './auth/method-not-allowed';
 import { routeAuth } from './auth/route-auth';
 import type { Config } from './config';
 import { cors } from './cors';
@@ -73,6 +74,7 @@ export function buildApp(deps: AppDependencies): Express {
         '/api',
         limiter('ip', config.RATE_LIMIT_PER_IP, (req) => req.ip),
       );
+      app.use(methodNotAllowed());
       app.post(
         ['/api/auth/login', '/api/auth/register'],
         limiter('auth', config.RATE_LIMIT_AUTH, (req) => req.ip),

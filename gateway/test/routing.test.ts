@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { publicRoutes } from '@shop/contracts';
 import { startGateway, type GatewayUnderTest, type StubName } from './support/gateway';
@@ -160,5 +161,46 @@ describe('bodies the gateway refuses itself', () => {
     });
 
     expect(isProblem(answer, 415)).toBe(true);
+  });
+});
+
+describe('a documented path asked with a method it does not serve', () => {
+  it.each([
+    ['DELETE', '/api/auth/login', 'POST'],
+    ['PUT', '/api/products', 'GET, HEAD, POST'],
+    ['PATCH', `/api/orders/${randomUUID()}`, 'GET, HEAD'],
+    ['POST', `/api/cart/items/${randomUUID()}`, 'DELETE, PUT'],
+  ])(
+    'when %s %s is asked, then 405 names what it serves (Allow: %s) and no upstream is called',
+    async (method, path, allow) => {
+      const before = Object.values(gateway.stubs).map((stub) => stub.seen().length);
+
+      const answer = await call(gateway.url, method, path, { token: adminToken, body: {} });
+
+      expect(isProblem(answer, 405)).toBe(true);
+      expect(answer.headers.get('allow')).toBe(allow);
+      expect(Object.values(gateway.stubs).map((stub) => stub.seen().length)).toEqual(before);
+    },
+  );
+
+  it('when TRACE is asked without a token, then 405 comes before authentication', async () => {
+    const answer = await new Promise<{ status: number; allow: string | undefined }>(
+      (resolve, reject) => {
+        const request = http.request(`${gateway.url}/api/auth/me`, { method: 'TRACE' }, (res) => {
+          res.resume();
+          resolve({ status: res.statusCode ?? 0, allow: res.headers.allow });
+        });
+        request.on('error', reject);
+        request.end();
+      },
+    );
+
+    expect(answer).toEqual({ status: 405, allow: 'GET, HEAD' });
+  });
+
+  it('when HEAD is asked of a GET route, then it is served', async () => {
+    const answer = await call(gateway.url, 'HEAD', '/api/categories');
+
+    expect(answer.status).toBe(200);
   });
 });

@@ -8,6 +8,7 @@ export const errorCodes = {
   UNAUTHENTICATED: { status: 401, title: 'Unauthorized', retriable: false },
   FORBIDDEN: { status: 403, title: 'Forbidden', retriable: false },
   NOT_FOUND: { status: 404, title: 'Not Found', retriable: false },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method Not Allowed', retriable: false },
   CONFLICT: { status: 409, title: 'Conflict', retriable: false },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload Too Large', retriable: false },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported Media Type', retriable: false },
@@ -33,6 +34,8 @@ export interface AppErrorOptions {
    * seconds (RFC 9110 §10.2.3 allows nothing finer) and as `retryAfterMs` in the problem body.
    */
   retryAfterMs?: number;
+  /** With METHOD_NOT_ALLOWED: the methods the resource serves, sent as `Allow` (RFC 9110 §10.2.1). */
+  allow?: string[];
   cause?: unknown;
 }
 
@@ -43,6 +46,7 @@ export class AppError extends Error {
   readonly retriable: boolean;
   readonly errors: FieldError[] | undefined;
   readonly retryAfterMs: number | undefined;
+  readonly allow: string[] | undefined;
 
   constructor(code: ErrorCode, detail?: string, options: AppErrorOptions = {}) {
     const entry = errorCodes[code];
@@ -54,6 +58,7 @@ export class AppError extends Error {
     this.retriable = entry.retriable;
     this.errors = options.errors;
     this.retryAfterMs = options.retryAfterMs;
+    this.allow = options.allow;
   }
 }
 

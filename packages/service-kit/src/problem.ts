@@ -105,6 +105,7 @@ export function problemMiddleware(logger: Logger): ErrorRequestHandler {
       logger.warn({ err: clientError }, clientError.message);
     }
     const shown = clientError ?? new AppError('INTERNAL', unexpectedDetail);
+    if (shown.allow) res.setHeader('Allow', shown.allow.join(', '));
     sendProblem(res, toProblem(shown, req, res));
   };
 }

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Builds etcd and the Kubernetes binaries of a single-node cluster from their Go modules, into
+# .cache/kubernetes/<version>/bin/, each once (a binary already there is kept). Only the Go module
+# proxy is needed: no image registry, no release download.
+#
+#   infra/deploy/cluster/build.sh            every binary
+#   infra/deploy/cluster/build.sh kubectl    only those named
+#
+# Measured on 2 cores (see NOTES.md): kube-apiserver ~3 min from a cold cache, each further binary
+# well under that, since they share most packages; ~2 GB of memory at the peak.
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+require go "Go 1.24 or newer (k8s.io/kubernetes 'go' directive)"
+
+all=(etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
+if [ "$#" -gt 0 ]; then
+  wanted=("$@")
+else
+  wanted=("${all[@]}")
+fi
+go_env
+mkdir -p "$kubernetes_bin"
+
+# A scratch module that requires k8s.io/kubernetes, with every k8s.io staging module it replaces
+# by a local folder (./staging/src/k8s.io/…, absent from the module zip) replaced instead by its
+# released version. The list is read from k8s.io/kubernetes's own go.mod.
+kubernetes_module() {
+  local src="$kubernetes_dir/src"
+  [ -f "$src/go.sum" ] && return
+  mkdir -p "$src"
+  local upstream_mod
+  upstream_mod="$(go mod download -json "k8s.io/kubernetes@$kubernetes_version" |
+    sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')"
+  {
+    echo "module shop.local/kubernetes-build"
+    echo
+    sed -n '/^go /p' "$upstream_mod"
+    echo
+    echo "require k8s.io/kubernetes $kubernetes_version"
+    echo
+    sed -n 's|^[[:space:]]*\(k8s\.io/[a-z0-9-]*\) => \./staging/src/.*|replace \1 => \1 '"$staging_version"'|p' "$upstream_mod"
+    echo
+    local binary
+    for binary in "${all[@]}"; do
+      [ "$binary" = etcd ] || echo "tool k8s.io/kubernetes/cmd/$binary"
+    done
+  } >"$src/go.mod"
+  (cd "$src" && go mod tidy)
+}
+
+# etcd's server module replaces its sibling modules by ../ folders, so it cannot be built with
+# `go install …@version` either: the same kind of scratch module.
+etcd_module() {
+  local src="$repo_root/.cache/kubernetes/etcd-$etcd_version/src"
+  if [ ! -f "$src/go.sum" ]; then
+    mkdir -p "$src"
+    printf 'module shop.local/etcd-build\n\ngo 1.24.0\n\nrequire go.etcd.io/etcd/server/v3 %s\n\ntool go.etcd.io/etcd/server/v3\n' \
+      "$etcd_version" >"$src/go.mod"
+    (cd "$src" && go mod tidy)
+  fi
+  echo "$src"
+}
+
+# The flags of Kubernetes' own release build (hack/lib/golang.sh, hack/lib/version.sh): the
+# version stamped where `kubectl version` and /version read it, no debug symbols, trimmed paths.
+kubernetes_ldflags() {
+  local minor="${kubernetes_version#v1.}"
+  minor="${minor%%.*}"
+  local build_date
+  build_date="$(sed -n 's/.*"Time":"\([^"]*\)".*/\1/p' \
+    "$GOMODCACHE/cache/download/k8s.io/kubernetes/@v/$kubernetes_version.info")"
+  local flags="" package key value
+  for package in k8s.io/client-go/pkg/version k8s.io/component-base/version; do
+    for key in gitVersion=$kubernetes_version gitMajor=1 gitMinor=$minor gitTreeState=clean buildDate=$build_date; do
+      value="${key#*=}"
+      flags+=" -X $package.${key%%=*}=$value"
+    done
+  done
+  echo "all=$flags -s -w"
+}
+
+build() {
+  local binary="$1" target="$kubernetes_bin/$1"
+  if [ -x "$target" ]; then
+    echo "$binary: already built ($target)"
+    return
+  fi
+  local started=$SECONDS tmp="$target.tmp.$$"
+  if [ "$binary" = etcd ]; then
+    local src
+    src="$(etcd_module)"
+    (cd "$src" && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$tmp" go.etcd.io/etcd/server/v3)
+  else
+    kubernetes_module
+    # Upstream links every binary statically but the kubelet (KUBE_STATIC_BINARIES).
+    local cgo=0
+    [ "$binary" = kubelet ] && cgo="$(go env CGO_ENABLED)"
+    (cd "$kubernetes_dir/src" && CGO_ENABLED="$cgo" go build -trimpath \
+      -tags=selinux,notest,grpcnotrace -ldflags="$(kubernetes_ldflags)" \
+      -o "$tmp" "k8s.io/kubernetes/cmd/$binary")
+  fi
+  mv "$tmp" "$target"
+  echo "$binary: built in $((SECONDS - started)) s"
+}
+
+for binary in "${wanted[@]}"; do
+  case " ${all[*]} " in
+    *" $binary "*) build "$binary" ;;
+    *)
+      echo "unknown binary $binary (one of: ${all[*]})" >&2
+      exit 1
+      ;;
+  esac
+done
