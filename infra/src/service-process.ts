@@ -17,6 +17,21 @@ export const defaultPorts = {
 } as const;
 export type ProcessName = keyof typeof defaultPorts;
 
+/**
+ * Every process of the system in the order they start: dependencies first (cart needs the
+ * catalog's URL, order the cart's, the gateway everyone's). The one list; the rest derive from it.
+ */
+export const processNames: readonly ProcessName[] = [
+  'identity',
+  'catalog',
+  'inventory',
+  'payment',
+  'notification',
+  'cart',
+  'order',
+  'gateway',
+];
+
 export interface ServiceProcess {
   name: ProcessName;
   url: string;

@@ -4,22 +4,10 @@ import path from 'node:path';
 import { generateSigningKey, type PrivateSigningJwk } from '@shop/auth';
 import { checkEnvironment, overridesFrom } from './overrides';
 import { dataDir, repoRoot } from './paths';
-import { defaultPorts, type ProcessName } from './service-process';
+import { defaultPorts, processNames, type ProcessName } from './service-process';
 import { startSmtpCatcher, type SmtpCatcher } from './smtp-catcher';
 import { ensureInfrastructure, stopInfrastructure } from './stack';
 import { supervise, type Supervised } from './supervisor';
-
-/** The order processes start in; all of them verify tokens against identity's JWKS lazily. */
-const startOrder: ProcessName[] = [
-  'identity',
-  'catalog',
-  'inventory',
-  'payment',
-  'notification',
-  'cart',
-  'order',
-  'gateway',
-];
 
 export const logsDir = path.join(dataDir, 'logs');
 const url = (name: ProcessName) => `http://127.0.0.1:${defaultPorts[name]}`;
@@ -47,7 +35,7 @@ async function loadOrCreateSystemSecrets(): Promise<SystemSecrets> {
 }
 
 export function availableProcesses(): ProcessName[] {
-  return startOrder.filter((name) => {
+  return processNames.filter((name) => {
     const folder = name === 'gateway' ? 'gateway' : path.join('services', name);
     return fs.existsSync(path.join(repoRoot, folder, 'src', 'main.ts'));
   });
@@ -91,7 +79,7 @@ function environmentOf(name: ProcessName, infra: Record<string, string>, secrets
     gateway: {
       REDIS_URL: infra.REDIS_URL!,
       ...Object.fromEntries(
-        startOrder
+        processNames
           .filter((other) => other !== 'gateway')
           .map((other) => [`${other.toUpperCase()}_URL`, url(other)]),
       ),
@@ -140,7 +128,7 @@ export async function startSystem(log: (line: string) => void): Promise<RunningS
 
 export function summary(system: RunningSystem): string {
   const names = system.processes.map((process) => process.name);
-  const missing = startOrder.filter((name) => !names.includes(name));
+  const missing = processNames.filter((name) => !names.includes(name));
   const entry = names.includes('gateway') ? url('gateway') : undefined;
   const lines = [
     '',

@@ -8,22 +8,10 @@ import { startTestIssuer, type TestIssuer } from '@shop/auth/testing';
 import { createKafka, createTopicNamespace, deleteTopicNamespace } from '@shop/messaging';
 import { createScratchDatabase, type ScratchDatabase } from '@shop/postgres/testing';
 import pino from 'pino';
-import type { ProcessName, ServiceProcess } from './service-process';
+import { processNames, type ProcessName, type ServiceProcess } from './service-process';
 import { startSmtpCatcher, type SmtpCatcher } from './smtp-catcher';
 import { ensureInfrastructure } from './stack';
 import { supervise, type Supervised } from './supervisor';
-
-/** Dependencies first: cart needs the catalog's URL, order the cart's, the gateway everyone's. */
-const startOrder: ProcessName[] = [
-  'identity',
-  'catalog',
-  'inventory',
-  'payment',
-  'notification',
-  'cart',
-  'order',
-  'gateway',
-];
 
 /** Services that own a database get a scratch one in a testbed, never their real one. */
 const ownsDatabase = new Set<ProcessName>([
@@ -132,7 +120,7 @@ export async function startTestbed(
     : { JWT_ISSUER: issuer!.issuer, JWT_AUDIENCE: issuer!.audience, JWKS_URL: issuer!.jwksUrl };
 
   try {
-    for (const name of startOrder.filter((n) => names.includes(n))) {
+    for (const name of processNames.filter((n) => names.includes(n))) {
       const port = String(await freePort());
       const env: Record<string, string> = {
         NODE_ENV: 'test',

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Creates every topic of @shop/contracts allTopics() and its dead-letter twin, once Kafka answers.
 # The broker does not auto-create topics, so this one-shot job runs before any service starts.
-# Docker Compose mounts this file; k8s/base/create-topics.sh is the same file for the Job (a test
-# keeps them equal and the list equal to allTopics()).
+# The one copy: kustomize makes the Job's ConfigMap from it and Docker Compose mounts it (a test
+# keeps the list equal to allTopics()).
 set -euo pipefail
 
 bootstrap="${KAFKA_BOOTSTRAP:?KAFKA_BOOTSTRAP is required, e.g. kafka:9092}"

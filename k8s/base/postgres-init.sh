@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs once, on an empty data directory (the postgres image's /docker-entrypoint-initdb.d): one
 # login role shop_<owner> and one database per service, and a role can connect only to its own
-# database, as the native runner provisions it (infra/src/postgres.ts). Docker Compose mounts this
-# file; k8s/base/postgres-init.sh is the same file for the StatefulSet (a test keeps them equal).
+# database, as the native runner provisions it (infra/src/postgres.ts). The one copy: kustomize
+# makes the StatefulSet's init ConfigMap from it and Docker Compose mounts it.
 set -euo pipefail
 
 owners=(identity catalog inventory order payment notification)

@@ -1,19 +1,8 @@
-import type { ProcessName } from '../service-process';
+import { processNames } from '../service-process';
 import { startTestbed, type Testbed } from '../testbed';
 import type { NativeFaults } from './experiments/experiment';
 import { startLatencyProxy, type LatencyProxy } from './latency-proxy';
 import type { ChaosTarget } from './run-experiment';
-
-export const everyProcess: ProcessName[] = [
-  'identity',
-  'catalog',
-  'inventory',
-  'payment',
-  'notification',
-  'cart',
-  'order',
-  'gateway',
-];
 
 export interface ChaosBed {
   bed: Testbed;
@@ -36,7 +25,7 @@ export async function startChaosBed(): Promise<ChaosBed> {
   const throughProxy = { CATALOG_URL: catalogProxy.url };
   let bed: Testbed;
   try {
-    bed = await startTestbed(everyProcess, {
+    bed = await startTestbed([...processNames], {
       cart: throughProxy,
       order: throughProxy,
       // The load comes from one loopback address: the limiter would measure itself, not the fault.
