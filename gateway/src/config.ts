@@ -44,7 +44,7 @@ export const configSchema = baseConfigSchema.extend({
     .regex(/^[a-z0-9._-]+$/, 'must be lower-case letters, digits, . _ -')
     .default(''),
 
-  JWKS_URL: envVar.url(['http', 'https']).default('http://127.0.0.1:8081/api/auth/jwks.json'),
+  JWKS_URL: envVar.url(['http', 'https']),
   JWT_ISSUER: envVar.string().default('shop-identity'),
   JWT_AUDIENCE: envVar.string().default('shop'),
 

@@ -2,6 +2,10 @@ import { checkEnvironment, overridesFrom } from '../src/overrides';
 import type { ProcessName } from '../src/service-process';
 
 const processes: ProcessName[] = ['identity', 'catalog', 'gateway'];
+const gatewayEnv = {
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  JWKS_URL: 'http://127.0.0.1:8081/api/auth/jwks.json',
+};
 
 describe('settings of npm start from the caller (SHOP_<PROCESS>__<VARIABLE>)', () => {
   test('when a known setting of a process is given, then that process alone gets it', async () => {
@@ -36,10 +40,10 @@ describe('settings of npm start from the caller (SHOP_<PROCESS>__<VARIABLE>)', (
 
   test('when a value is one the service would refuse, then the check names the variable', async () => {
     await expect(
-      checkEnvironment('gateway', { REDIS_URL: 'redis://127.0.0.1:6379', RATE_LIMIT_AUTH: 'many' }),
+      checkEnvironment('gateway', { ...gatewayEnv, RATE_LIMIT_AUTH: 'many' }),
     ).rejects.toThrow(/gateway would not start: .*RATE_LIMIT_AUTH/);
     await expect(
-      checkEnvironment('gateway', { REDIS_URL: 'redis://127.0.0.1:6379', RATE_LIMIT_AUTH: '100' }),
+      checkEnvironment('gateway', { ...gatewayEnv, RATE_LIMIT_AUTH: '100' }),
     ).resolves.toBeUndefined();
   });
 });

@@ -30,7 +30,7 @@ export const configSchema = baseConfigSchema
     CATALOG_BREAKER_ERROR_PERCENTAGE: envVar.integer(1, 100).default(50),
     /** How long an open breaker waits before letting one probe through. */
     CATALOG_BREAKER_RESET_TIMEOUT: envVar.durationMs().default(10_000),
-    JWKS_URL: envVar.url(['http', 'https']).default('http://127.0.0.1:8081/api/auth/jwks.json'),
+    JWKS_URL: envVar.url(['http', 'https']),
     JWT_ISSUER: envVar.string().default('shop-identity'),
     JWT_AUDIENCE: envVar.string().default('shop'),
   })

@@ -9,7 +9,7 @@ export const configSchema = baseConfigSchema
     /** Defaults to the service name: every catalog replica shares the stock events' partitions. */
     KAFKA_CONSUMER_GROUP: envVar.string().optional(),
     KAFKA_TOPIC_PREFIX: envVar.topicPrefix(),
-    JWKS_URL: envVar.url(['http', 'https']).default('http://127.0.0.1:8081/api/auth/jwks.json'),
+    JWKS_URL: envVar.url(['http', 'https']),
     JWT_ISSUER: envVar.string().default('shop-identity'),
     JWT_AUDIENCE: envVar.string().default('shop'),
     DEMO_DATA: envVar.boolean().default(false),
