@@ -12,7 +12,7 @@ import { createLogger } from '@shop/service-kit';
 import { startGateway, type GatewayUnderTest } from './support/gateway';
 import { call } from './support/http';
 import { startIssuer, type Issuer } from './support/issuer';
-import { waitFor } from './support/wait-for';
+import { waitFor } from '@shop/testkit';
 
 let issuer: Issuer;
 let gateway: GatewayUnderTest;

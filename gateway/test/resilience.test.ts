@@ -3,7 +3,7 @@ import { systemHealthSchema, type SystemHealth } from '@shop/contracts';
 import { startGateway, type GatewayUnderTest } from './support/gateway';
 import { call, isProblem } from './support/http';
 import { startIssuer, type Issuer } from './support/issuer';
-import { waitFor } from './support/wait-for';
+import { waitFor } from '@shop/testkit';
 
 let issuer: Issuer;
 let gateway: GatewayUnderTest;

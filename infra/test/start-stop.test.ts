@@ -78,30 +78,47 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 }, 120_000);
 
-test('when Ctrl-C reaches the terminal and the terminal then closes, then every service, PostgreSQL, Redis and Kafka are stopped', async () => {
-  expect({ alreadyListening: await listening([...servicePorts, ...infrastructurePorts]) }).toEqual({
-    alreadyListening: [],
-  });
-  const shop = startShop();
-  const exited = new Promise<number | null>((resolve) => shop.child.once('exit', resolve));
-  const ready = await waitUntil(() => shop.output().includes('Ctrl-C stops'), {
-    timeoutMs: 240_000,
-    intervalMs: 500,
-  });
-  if (!ready) throw new Error(`npm start did not get ready:\n${shop.output()}`);
-  expect(await listening()).toEqual(servicePorts);
-  expect(await listening(infrastructurePorts)).toEqual(infrastructurePorts);
+/** What reaches the runner's process group, as a terminal or a process manager sends it. */
+const stops: Record<string, (group: number, shop: ReturnType<typeof startShop>) => Promise<void>> =
+  {
+    // What a terminal does on Ctrl-C (SIGINT to its foreground group), then what closing it
+    // does: SIGHUP to the group, and every later write to it failing.
+    'Ctrl-C reaches the terminal and the terminal then closes': async (group, shop) => {
+      process.kill(-group, 'SIGINT');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      process.kill(-group, 'SIGHUP');
+      shop.child.stdout!.destroy();
+      shop.child.stderr!.destroy();
+    },
+    // What `kill -TERM -<pgid>`, a process manager or a container runtime sends.
+    'SIGTERM reaches the whole process group': (group) => {
+      process.kill(-group, 'SIGTERM');
+      return Promise.resolve();
+    },
+  };
 
-  // What a terminal does on Ctrl-C (SIGINT to its foreground group), then what closing it does:
-  // SIGHUP to the group, and every later write to it failing.
-  process.kill(-shop.child.pid!, 'SIGINT');
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  process.kill(-shop.child.pid!, 'SIGHUP');
-  shop.child.stdout!.destroy();
-  shop.child.stderr!.destroy();
+test.each(Object.keys(stops))(
+  'when %s, then every service, PostgreSQL, Redis and Kafka are stopped',
+  async (how) => {
+    expect({
+      alreadyListening: await listening([...servicePorts, ...infrastructurePorts]),
+    }).toEqual({ alreadyListening: [] });
+    const shop = startShop();
+    const exited = new Promise<number | null>((resolve) => shop.child.once('exit', resolve));
+    const ready = await waitUntil(() => shop.output().includes('Ctrl-C stops'), {
+      timeoutMs: 240_000,
+      intervalMs: 500,
+    });
+    if (!ready) throw new Error(`npm start did not get ready:\n${shop.output()}`);
+    expect(await listening()).toEqual(servicePorts);
+    expect(await listening(infrastructurePorts)).toEqual(infrastructurePorts);
 
-  expect(await exited).toBe(0);
-  expect(await listening()).toEqual([]);
-  expect(await listening(infrastructurePorts)).toEqual([]);
-  expect(await infrastructureProcesses()).toEqual([]);
-}, 420_000);
+    await stops[how]!(shop.child.pid!, shop);
+
+    expect(await exited).toBe(0);
+    expect(await listening()).toEqual([]);
+    expect(await listening(infrastructurePorts)).toEqual([]);
+    expect(await infrastructureProcesses()).toEqual([]);
+  },
+  420_000,
+);

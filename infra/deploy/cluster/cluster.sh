@@ -104,6 +104,12 @@ certificates() {
   new_cert kube-scheduler ca "/CN=system:kube-scheduler" clientAuth
   new_cert admin ca "/O=system:masters/CN=shop-admin" clientAuth
 
+  # The aggregation layer (metrics-server for the HorizontalPodAutoscalers, later): the API server
+  # proxies to extension API servers as front-proxy-client, and the controller manager and the
+  # scheduler read this CA back to authenticate requests it forwards.
+  new_ca front-proxy-ca "/CN=shop-front-proxy-ca"
+  new_cert front-proxy-client front-proxy-ca "/CN=front-proxy-client" clientAuth
+
   # Service account tokens: the API server verifies with the public key, the controller manager
   # and the API server (TokenRequest) sign with the private one.
   if [ ! -f "$pki/sa.key" ]; then
@@ -133,7 +139,11 @@ running_pid() {
   file="$(pidfile "$1")"
   [ -f "$file" ] || return 1
   pid="$(cat "$file")"
-  [ -n "$pid" ] && [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$kubernetes_bin/$1" ] || return 1
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  local exe
+  exe="$(readlink "/proc/$pid/exe" 2>/dev/null)" || return 1
+  # A binary rebuilt while it runs shows as "<path> (deleted)": still ours to stop.
+  [ "${exe% (deleted)}" = "$kubernetes_bin/$1" ] || return 1
   echo "$pid"
 }
 
@@ -156,6 +166,9 @@ command_of() {
         --client-cert-auth --trusted-ca-file="$pki/etcd-ca.crt"
       ;;
     kube-apiserver)
+      # Endpoints may not hold a loopback address, so while the API server advertises 127.0.0.1
+      # nothing maintains the "kubernetes" Service's endpoints (the Service itself is still
+      # created); pods need a non-loopback address anyway (NOTES.md, "reachable from pods").
       echo --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$apiserver_port" \
         --etcd-servers="https://127.0.0.1:$etcd_client_port" \
         --etcd-cafile="$pki/etcd-ca.crt" --etcd-certfile="$pki/apiserver-etcd-client.crt" \
@@ -169,7 +182,15 @@ command_of() {
         --service-account-key-file="$pki/sa.pub" \
         --service-account-signing-key-file="$pki/sa.key" \
         --service-cluster-ip-range="$service_cidr" \
+        --requestheader-client-ca-file="$pki/front-proxy-ca.crt" \
+        --requestheader-allowed-names=front-proxy-client \
+        --requestheader-username-headers=X-Remote-User \
+        --requestheader-group-headers=X-Remote-Group \
+        --requestheader-extra-headers-prefix=X-Remote-Extra- \
+        --proxy-client-cert-file="$pki/front-proxy-client.crt" \
+        --proxy-client-key-file="$pki/front-proxy-client.key" \
         --authorization-mode=Node,RBAC --enable-admission-plugins=NodeRestriction \
+        --endpoint-reconciler-type=none \
         --allow-privileged=true --profiling=false
       ;;
     kube-controller-manager)
@@ -177,7 +198,8 @@ command_of() {
         --kubeconfig="$data/kube-controller-manager.kubeconfig" \
         --authentication-kubeconfig="$data/kube-controller-manager.kubeconfig" \
         --authorization-kubeconfig="$data/kube-controller-manager.kubeconfig" \
-        --client-ca-file="$pki/ca.crt" --root-ca-file="$pki/ca.crt" \
+        --client-ca-file="$pki/ca.crt" --requestheader-client-ca-file="$pki/front-proxy-ca.crt" \
+        --root-ca-file="$pki/ca.crt" \
         --cluster-signing-cert-file="$pki/ca.crt" --cluster-signing-key-file="$pki/ca.key" \
         --service-account-private-key-file="$pki/sa.key" --use-service-account-credentials=true \
         --allocate-node-cidrs=true --cluster-cidr="$pod_cidr" \
@@ -237,12 +259,12 @@ start() {
   local deadline=$((SECONDS + 90))
   until healthy "$name"; do
     if ! running_pid "$name" >/dev/null; then
-      echo "$name: exited; the end of its log:" >&2
+      echo "$name: exited (\"$0 down\" stops what did start); the end of its log:" >&2
       tail -n 20 "$cluster_data/$name.log" >&2
       exit 1
     fi
     if [ "$SECONDS" -ge "$deadline" ]; then
-      echo "$name: not healthy after 90 s; the end of its log:" >&2
+      echo "$name: not healthy after 90 s (\"$0 down\" stops it); the end of its log:" >&2
       tail -n 20 "$cluster_data/$name.log" >&2
       exit 1
     fi

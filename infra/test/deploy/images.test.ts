@@ -230,6 +230,7 @@ describe('the deployment scripts', () => {
     [
       path.join(repoRoot, 'infra', 'deploy'),
       path.join(repoRoot, 'infra', 'deploy', 'compose'),
+      path.join(repoRoot, 'infra', 'deploy', 'cluster'),
       ...fs
         .readdirSync(path.join(repoRoot, 'infra', 'deploy', 'offline'))
         .map((name) => path.join(repoRoot, 'infra', 'deploy', 'offline', name)),

@@ -9,7 +9,7 @@ import {
 } from '../src';
 import { lagOf } from '../src/consumer-lag';
 import { createTestBed, logger, messagesIn, uniqueName, type TestBed } from './support/environment';
-import { waitFor } from './support/wait-for';
+import { waitFor } from '@shop/testkit';
 
 describe('the lag of one topic', () => {
   it('when a group has committed nothing on a partition, then the whole partition counts', () => {

@@ -15,7 +15,7 @@ import {
   type TestBed,
 } from './support/environment';
 import { parseTestEvent } from './support/test-event';
-import { waitFor } from './support/wait-for';
+import { waitFor } from '@shop/testkit';
 
 jest.setTimeout(60_000);
 

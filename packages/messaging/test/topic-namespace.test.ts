@@ -12,7 +12,7 @@ import {
   type RunningConsumer,
 } from '../src';
 import { createTestBed, logger, uniqueName, type TestBed } from './support/environment';
-import { waitFor } from './support/wait-for';
+import { waitFor } from '@shop/testkit';
 
 let bed: TestBed;
 let producer: MessageProducer;

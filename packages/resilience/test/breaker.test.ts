@@ -1,7 +1,7 @@
 import { AppError } from '@shop/service-kit';
 import { Registry } from 'prom-client';
 import { BreakerRegistry, createBreaker } from '../src';
-import { waitFor } from './upstream';
+import { waitFor } from '@shop/testkit';
 
 let registry: BreakerRegistry;
 
@@ -155,7 +155,7 @@ describe('circuit breaker', () => {
     expect(await stateValue()).toBe(0);
     await breaker.fire().catch(() => undefined);
     expect(await stateValue()).toBe(2);
-    await waitFor(() => breaker.state() === 'half-open');
+    await waitFor(() => breaker.state() === 'half-open', { intervalMs: 10 });
     expect(await stateValue()).toBe(1);
     healthy = true;
     await breaker.fire();

@@ -2,8 +2,9 @@ import { AppError } from '@shop/service-kit';
 import { z } from 'zod';
 import { BreakerRegistry, createHttpClient } from '../src';
 import type { HttpClientOptions } from '../src';
-import { json, neverAnswer, startUpstream, waitFor } from './upstream';
+import { json, neverAnswer, startUpstream } from './upstream';
 import type { Upstream } from './upstream';
+import { waitFor } from '@shop/testkit';
 
 let upstream: Upstream;
 let registry: BreakerRegistry;
@@ -155,7 +156,7 @@ describe('http client behind a circuit breaker', () => {
     expect(client.breaker.state()).toBe('open');
     upstream.respondWith(json(200, { ok: true }));
 
-    await waitFor(() => client.breaker.state() === 'half-open');
+    await waitFor(() => client.breaker.state() === 'half-open', { intervalMs: 10 });
     const answer = await client.get('/health');
 
     expect(answer).toEqual({ ok: true });
@@ -167,7 +168,7 @@ describe('http client behind a circuit breaker', () => {
     const client = clientFor({ breaker: { volumeThreshold: 4, resetTimeoutMs: 200 } });
     await failTimes(client, 4);
 
-    await waitFor(() => client.breaker.state() === 'half-open');
+    await waitFor(() => client.breaker.state() === 'half-open', { intervalMs: 10 });
     await failure(client.get('/health'));
 
     expect(client.breaker.state()).toBe('open');
@@ -180,7 +181,7 @@ describe('http client behind a circuit breaker', () => {
     const error = await failure(client.get('/slow'));
 
     expect(error.code).toBe('UPSTREAM_TIMEOUT');
-    await waitFor(() => upstream.aborted() === 1);
+    await waitFor(() => upstream.aborted() === 1, { intervalMs: 10 });
   });
 
   test('when the upstream cannot be reached, then UPSTREAM_UNAVAILABLE', async () => {
@@ -199,11 +200,11 @@ describe('http client behind a circuit breaker', () => {
     const caller = new AbortController();
 
     const call = client.get('/slow', { signal: caller.signal });
-    await waitFor(() => upstream.hits() === 1);
+    await waitFor(() => upstream.hits() === 1, { intervalMs: 10 });
     caller.abort();
     await call.catch(() => undefined);
 
-    await waitFor(() => upstream.aborted() === 1);
+    await waitFor(() => upstream.aborted() === 1, { intervalMs: 10 });
     expect(client.breaker.stats().failures).toBe(0);
     expect(client.breaker.state()).toBe('closed');
   });

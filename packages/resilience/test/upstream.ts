@@ -50,11 +50,3 @@ export async function startUpstream(initial: UpstreamHandler): Promise<Upstream>
       }),
   };
 }
-
-export async function waitFor(condition: () => boolean, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

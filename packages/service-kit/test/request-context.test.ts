@@ -1,6 +1,6 @@
 import { outgoingHeaders, parseTraceparent } from '../src';
 import { closeTestApps, startTestApp, type TestApp } from './support/test-app';
-import { waitFor } from './support/wait-for';
+import { waitFor } from '@shop/testkit';
 
 const incomingTraceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

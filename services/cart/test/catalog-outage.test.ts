@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { cartOf, startCart, type CartUnderTest } from './support/environment';
-import { waitFor } from './support/wait-for';
+import { waitFor } from '@shop/testkit';
 
 jest.setTimeout(60_000);
 

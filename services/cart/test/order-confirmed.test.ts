@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createMessage, type CartItem, type Product } from '@shop/contracts';
 import { cartOf, startCart, type CartUnderTest } from './support/environment';
 import { orderConfirmed, publish } from './support/kafka';
-import { waitFor } from './support/wait-for';
+import { waitFor } from '@shop/testkit';
 
 jest.setTimeout(60_000);
 

@@ -6,7 +6,7 @@ import request from 'supertest';
 import { startCatalog, type CatalogUnderTest } from './support/environment';
 import { collect, testKafka, uniqueName, type Received } from './support/kafka';
 import { problemOf } from './support/problem';
-import { waitFor } from './support/wait-for';
+import { waitFor } from '@shop/testkit';
 
 jest.setTimeout(90_000);
 

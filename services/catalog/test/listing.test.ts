@@ -6,7 +6,7 @@ import { demoProducts } from '../src/seed/demo-products';
 import { startCatalog, type CatalogUnderTest } from './support/environment';
 import { publishAsInventory, stockLevelChanged, testKafka } from './support/kafka';
 import { problemOf } from './support/problem';
-import { waitFor } from './support/wait-for';
+import { waitFor } from '@shop/testkit';
 
 jest.setTimeout(90_000);
 

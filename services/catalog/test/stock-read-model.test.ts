@@ -13,7 +13,7 @@ import {
   uniqueName,
   type Received,
 } from './support/kafka';
-import { waitFor } from './support/wait-for';
+import { waitFor } from '@shop/testkit';
 
 jest.setTimeout(90_000);
 

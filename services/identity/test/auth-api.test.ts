@@ -5,7 +5,7 @@ import { SignJWT, decodeJwt, importJWK } from 'jose';
 import { startIdentity, type IdentityUnderTest } from './support/environment';
 import { call } from './support/http';
 import { collect } from './support/kafka';
-import { waitFor } from './support/wait-for';
+import { waitFor } from '@shop/testkit';
 
 jest.setTimeout(60_000);
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { startIdentity, type IdentityUnderTest } from './support/environment';
 import { call } from './support/http';
-import { waitFor } from './support/wait-for';
+import { waitFor } from '@shop/testkit';
 
 jest.setTimeout(60_000);
 

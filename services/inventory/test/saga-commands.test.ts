@@ -10,7 +10,7 @@ import {
   type Collector,
   type InventoryUnderTest,
 } from './support/environment';
-import { waitFor } from './support/wait-for';
+import { waitFor } from '@shop/testkit';
 
 jest.setTimeout(90_000);
 

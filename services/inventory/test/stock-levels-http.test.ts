@@ -9,7 +9,7 @@ import {
   type Collector,
   type InventoryUnderTest,
 } from './support/environment';
-import { waitFor } from './support/wait-for';
+import { waitFor } from '@shop/testkit';
 
 jest.setTimeout(60_000);
 

@@ -3,7 +3,7 @@ import type { CaughtMessage } from '@shop/infra/smtp-catcher';
 import request from 'supertest';
 import { startNotification, sendRetries, type NotificationUnderTest } from './support/environment';
 import { orderCancelled, orderConfirmed, userRegistered } from './support/kafka';
-import { waitFor } from './support/wait-for';
+import { waitFor } from '@shop/testkit';
 
 jest.setTimeout(60_000);
 

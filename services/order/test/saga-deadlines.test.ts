@@ -11,7 +11,7 @@ import {
   type OrderUnderTest,
   type SagaPlayer,
 } from './support/environment';
-import { waitFor } from './support/wait-for';
+import { waitFor } from '@shop/testkit';
 
 jest.setTimeout(60_000);
 

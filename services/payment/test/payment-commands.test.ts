@@ -11,7 +11,7 @@ import {
   type Collector,
 } from './support/kafka';
 import { deadLettersOf, paymentEventsOf, waitForPaymentEvents } from './support/payment-events';
-import { waitFor } from './support/wait-for';
+import { waitFor } from '@shop/testkit';
 
 jest.setTimeout(90_000);
 

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { createPool, runMigrations, type Pool } from '@shop/postgres';
 import { createScratchDatabase, type ScratchDatabase } from '@shop/postgres/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { createKafka, ensureTopics, messagingMigrationsDir, type KafkaClient } from '../../src';
+import { uniqueName } from '@shop/testkit';
 
 export const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
@@ -15,9 +15,7 @@ function required(name: string): string {
 
 export const kafkaBrokers = () => required('KAFKA_BROKERS').split(',');
 
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-}
+export { uniqueName };
 
 export interface TestBed {
   database: ScratchDatabase;

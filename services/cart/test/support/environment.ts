@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { cartSchema, problemSchema, type Cart, type Problem } from '@shop/contracts';
 import { startTestIssuer, type TestIssuer } from '@shop/auth/testing';
 import { createKafka, type KafkaClient } from '@shop/messaging';
@@ -9,15 +8,14 @@ import { configSchema, type Config } from '../../src/config';
 import { startService, type RunningService } from '../../src/service';
 import { startCatalogStub, type CatalogStub } from './catalog-stub';
 import { dropTopicNamespace, topicNamespace, topicPrefix } from './topic-namespace';
+import { uniqueName } from '@shop/testkit';
 
 export const logger = createLogger({
   service: 'cart-test',
   level: (process.env.TEST_LOG_LEVEL as 'silent' | undefined) ?? 'silent',
 });
 
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-}
+export { uniqueName };
 
 export function requiredEnv(name: 'REDIS_URL' | 'KAFKA_BROKERS'): string {
   const value = process.env[name];

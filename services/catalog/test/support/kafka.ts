@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { allTopics, createMessage, partitionKeyOf, topics, type MessageOf } from '@shop/contracts';
 import {
   createKafka,
@@ -8,11 +8,10 @@ import {
   type KafkaClient,
 } from '@shop/messaging';
 import { logger } from './environment';
-import { waitFor } from './wait-for';
+import { waitFor } from '@shop/testkit';
+import { uniqueName } from '@shop/testkit';
 
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-}
+export { uniqueName };
 
 /**
  * This test file's private copy of every topic. Jest gives each test file its own module

@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { createKafka, type KafkaClient } from '@shop/messaging';
 import { logger } from './environment';
 import { topicNamespace, topicPrefix } from './topic-namespace';
+import { uniqueName } from '@shop/testkit';
 
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-}
+export { uniqueName };
 
 export function kafkaBrokers(): string[] {
   const brokers = process.env.KAFKA_BROKERS;

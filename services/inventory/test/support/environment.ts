@@ -23,7 +23,8 @@ import { createScratchDatabase, type ScratchDatabase } from '@shop/postgres/test
 import { createLogger } from '@shop/service-kit';
 import { readConfig } from '../../src/config';
 import { migrationsDir, startService, type RunningService } from '../../src/service';
-import { waitFor } from './wait-for';
+import { waitFor } from '@shop/testkit';
+import { uniqueName } from '@shop/testkit';
 
 export const logger = createLogger({
   service: 'inventory-test',
@@ -36,9 +37,7 @@ export function required(name: string): string {
   return value;
 }
 
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-}
+export { uniqueName };
 
 /**
  * This test file's private copy of every topic. Jest gives each test file its own module

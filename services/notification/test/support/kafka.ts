@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createMessage, partitionKeyOf, topicOf, type MessageOf } from '@shop/contracts';
 import {
   createKafka,
@@ -8,10 +8,9 @@ import {
 } from '@shop/messaging';
 import type { Logger } from '@shop/service-kit';
 import { topicNamespace, topicPrefix } from './topic-namespace';
+import { uniqueName } from '@shop/testkit';
 
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-}
+export { uniqueName };
 
 export function kafkaBrokers(): string[] {
   const brokers = process.env.KAFKA_BROKERS;

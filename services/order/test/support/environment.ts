@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { startTestIssuer, type TestIssuer } from '@shop/auth/testing';
 import {
   createMessage,
@@ -29,7 +29,8 @@ import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { readConfig, type Config } from '../../src/config';
 import { startService, type RunningService } from '../../src/service';
 import { startUpstreamStubs, type UpstreamStubs } from './upstream-stubs';
-import { waitFor } from './wait-for';
+import { waitFor } from '@shop/testkit';
+import { uniqueName } from '@shop/testkit';
 
 export const logger = createLogger({
   service: 'order-test',
@@ -42,9 +43,7 @@ export function required(name: string): string {
   return value;
 }
 
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-}
+export { uniqueName };
 
 /**
  * This test file's private copy of every topic: jest gives each test file its own module

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   createMessage,
   partitionKeyOf,
@@ -14,10 +14,9 @@ import {
 } from '@shop/messaging';
 import { logger } from './environment';
 import { topicNamespace, topicPrefix } from './topic-namespace';
+import { uniqueName } from '@shop/testkit';
 
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-}
+export { uniqueName };
 
 export function kafkaBrokers(): string[] {
   const brokers = process.env.KAFKA_BROKERS;

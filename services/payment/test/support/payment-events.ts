@@ -1,6 +1,6 @@
 import { parseMessage, topics, type TopicMessage } from '@shop/contracts';
 import type { Collector, Received } from './kafka';
-import { waitFor } from './wait-for';
+import { waitFor } from '@shop/testkit';
 
 export type PaymentEvent = TopicMessage<typeof topics.paymentEvents>;
 

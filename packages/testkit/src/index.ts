@@ -1,0 +1,2 @@
+export { waitFor, type WaitForOptions } from './wait-for';
+export { uniqueName } from './unique-name';
