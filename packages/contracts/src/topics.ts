@@ -12,7 +12,8 @@ export const topics = {
 export type Topic = (typeof topics)[keyof typeof topics];
 export type DlqTopic = `${Topic}.dlq`;
 
-export function dlqTopic<T extends Topic>(topic: T): `${T}.dlq` {
+/** The dead-letter twin of a topic (API.md: `<topic>.dlq`), namespaced copies included. */
+export function dlqTopic<T extends string>(topic: T): `${T}.dlq` {
   return `${topic}.dlq`;
 }
 

@@ -4,7 +4,7 @@ import type { EachMessagePayload, KafkaMessage } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { backoffDelay, sleep, type Backoff } from './backoff';
-import { deadLetterOf, headersOf, type DeadLetterCause } from './dead-letter';
+import { deadLetterOf, headersOf, type DeadLetterCause } from './dead-letter-message';
 import { postgresInbox, type Inbox } from './inbox';
 import { createProducer, type KafkaClient } from './kafka';
 

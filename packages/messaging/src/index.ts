@@ -19,16 +19,11 @@ export type {
   ParseResult,
   RunningConsumer,
 } from './consumer';
-export {
-  createTopicNamespace,
-  deleteTopicNamespace,
-  ensureTopics,
-  deadLetterTopicOf,
-} from './topics';
+export { createTopicNamespace, deleteTopicNamespace, ensureTopics } from './topics';
 export type { TopicSpec } from './topics';
 export { backoffDelay } from './backoff';
 export type { Backoff } from './backoff';
-export { readDeadLetters, replayDeadLetter } from './dead-letters';
+export { readDeadLetters, replayDeadLetter } from './dead-letter-queue';
 export { consumerLag } from './consumer-lag';
 export type { GroupTopics, TopicLag } from './consumer-lag';
-export type { DeadLetter } from './dead-letters';
+export type { DeadLetter } from './dead-letter-queue';

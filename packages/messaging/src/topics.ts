@@ -54,11 +54,6 @@ function isTransientMetadataError(error: unknown): boolean {
   return type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'LEADER_NOT_AVAILABLE';
 }
 
-/** The dead-letter twin of a topic (API.md: `<topic>.dlq`). */
-export function deadLetterTopicOf(topic: string): string {
-  return `${topic}.dlq`;
-}
-
 /**
  * A private copy of every contract topic and its dead-letter twin, named `<prefix><topic>`.
  * Component tests run each service against their own namespace, so services started by tests

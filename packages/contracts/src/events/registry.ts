@@ -168,7 +168,8 @@ export function partitionKeyOf(message: Pick<Message, 'type' | 'payload'>): stri
   return (message.payload as Record<string, string>)[field] as string;
 }
 
-export interface MessageContext {
+/** Where a new message comes from and what caused it (messaging's MessageContext is a delivery's). */
+export interface MessageOrigin {
   source: string;
   correlationId: string;
   causationId?: string;
@@ -181,7 +182,7 @@ export interface MessageContext {
 export function createMessage<T extends MessageType>(
   type: T,
   payload: PayloadOf<T>,
-  context: MessageContext,
+  context: MessageOrigin,
 ): MessageOf<T> {
   const schema: z.ZodType = messageSchemas[type];
   return schema.parse({

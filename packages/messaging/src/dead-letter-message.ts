@@ -1,6 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
 import type { OutgoingMessage } from './kafka';
-import { deadLetterTopicOf } from './topics';
+import { dlqTopic } from '@shop/contracts';
 
 export type DeadLetterReason = 'no-value' | 'invalid-json' | 'invalid-message' | 'handler-failed';
 
@@ -23,7 +23,7 @@ export interface Origin {
  */
 export function deadLetterOf(origin: Origin, cause: DeadLetterCause): OutgoingMessage {
   return {
-    topic: deadLetterTopicOf(origin.topic),
+    topic: dlqTopic(origin.topic),
     key: origin.message.key,
     value: origin.message.value,
     headers: {
