@@ -197,9 +197,16 @@ export async function startKafka(
   log(`kafka ${kafkaVersion()} (KRaft) started on ${kafkaBrokers(settings)}`);
 }
 
-/** A KRaft cluster id: 16 random bytes, base64url without padding (what `random-uuid` prints). */
-function clusterId(): string {
-  return Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
+/**
+ * A KRaft cluster id: 16 random bytes, base64url without padding (what `random-uuid` prints).
+ * Like Kafka's own Uuid.randomUuid(), never one that starts with '-': the storage tool would read
+ * it as an option and refuse to format (seen in CI: one fresh clone in 64 failed to start Kafka).
+ */
+export function clusterId(): string {
+  for (;;) {
+    const id = Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 export async function ensureTopics(
