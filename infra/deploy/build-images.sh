@@ -10,8 +10,6 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-# shellcheck source-path=SCRIPTDIR source=images.env
-source "$deploy_dir/images.env"
 
 require docker "https://docs.docker.com/engine/install/"
 tag="$(image_tag)"

@@ -5,6 +5,9 @@
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 deploy_dir="$repo_root/infra/deploy"
+# The third-party images (NODE_IMAGE, POSTGRES_IMAGE, …): one version of each everywhere.
+# shellcheck source=SCRIPTDIR/images.env
+source "$deploy_dir/images.env"
 
 # The gateway and every service that has a composition root (services/<name>/src/main.ts).
 image_names() {

@@ -14,8 +14,6 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-# shellcheck source=SCRIPTDIR/images.env
-source "$deploy_dir/images.env"
 
 require docker "https://docs.docker.com/engine/install/"
 all_names=(node postgres redis kafka mailpit)

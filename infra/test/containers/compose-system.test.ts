@@ -49,12 +49,6 @@ afterAll(async () => {
   if (system && !downed) await system.down();
 }, 120_000);
 
-async function login(email: string, password: string): Promise<string> {
-  const answer = await shop.call('POST', '/api/auth/login', undefined, { email, password });
-  if (answer.status !== 200) throw new Error(`login ${email}: ${answer.status}`);
-  return ((await answer.json()) as { token: string }).token;
-}
-
 async function register() {
   const email = `compose-${randomUUID().slice(0, 12)}@example.test`;
   const answer = await shop.call('POST', '/api/auth/register', undefined, {
@@ -84,7 +78,7 @@ test('when the system is up, then the gateway reports every service ready and Ka
 });
 
 test('when a customer checks out through the containerized gateway, then the order is CONFIRMED, stock committed and the email caught', async () => {
-  const admin = await login('admin@shop.test', system.settings.DEMO_ADMIN_PASSWORD!);
+  const admin = await composeTarget(system).adminToken();
   const product = await shop.createProduct(admin, 5, 2_500);
   const customer = await register();
   await shop.addToCart(customer, product.id, 2);

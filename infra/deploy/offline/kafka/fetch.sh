@@ -7,8 +7,6 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR/../..
 # shellcheck source=SCRIPTDIR/../../lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../../lib.sh"
-# shellcheck source=SCRIPTDIR/../../images.env
-source "$deploy_dir/images.env"
 
 context="${1:?usage: fetch.sh CONTEXT_DIR}"
 require mvn "apt-get install maven"
