@@ -4,6 +4,7 @@ import request from 'supertest';
 import { startNotification, sendRetries, type NotificationUnderTest } from './support/environment';
 import { orderCancelled, orderConfirmed, userRegistered } from './support/kafka';
 import { waitFor } from '@shop/testkit';
+import { msUntilNextDue } from '../src/data/notifications';
 
 jest.setTimeout(60_000);
 
@@ -156,6 +157,31 @@ describe('notification service', () => {
     const all: Notification[] = [...first.items, ...second.items];
     expect(all.map((item) => item.kind)).toEqual(['ORDER_CANCELLED', 'ORDER_CONFIRMED', 'WELCOME']);
     expect(first).toMatchObject({ page: 1, pageSize: 2, total: 3 });
+  });
+
+  test('when nothing is pending, then the sender has nothing to wait for (it sleeps until nudged instead of polling)', async () => {
+    const client = await service.db.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query("DELETE FROM notifications WHERE status = 'PENDING'");
+      expect(await msUntilNextDue(client)).toBeUndefined();
+
+      const user = await service.newUser();
+      await client.query('INSERT INTO users (user_id, email, name) VALUES ($1, $2, $3)', [
+        user.userId,
+        user.email,
+        user.name,
+      ]);
+      await client.query(
+        `INSERT INTO notifications (id, event_id, kind, user_id, details, next_attempt_at)
+         VALUES (gen_random_uuid(), gen_random_uuid(), 'WELCOME', $1, '{}', now() - interval '1 minute')`,
+        [user.userId],
+      );
+      expect(await msUntilNextDue(client)).toBe(0);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
   });
 
   test('when the SMTP server fails for a while, then the email is retried and delivered exactly once', async () => {

@@ -81,14 +81,16 @@ export async function releaseClaims(pool: Pool, ids: string[]): Promise<void> {
 }
 
 /** Milliseconds until the next deliverable notification is due; undefined when there is none. */
-export async function msUntilNextDue(pool: Pool): Promise<number | undefined> {
-  const { rows } = await pool.query<{ wait_ms: number | null }>(
-    `SELECT GREATEST(0, EXTRACT(EPOCH FROM (min(n.next_attempt_at) - now())) * 1000)::float8 AS wait_ms
+export async function msUntilNextDue(db: Pick<Pool, 'query'>): Promise<number | undefined> {
+  // No GREATEST(0, …) in SQL: it ignores NULL, so "none pending" would read as "due now" and the
+  // sender would poll without pause.
+  const { rows } = await db.query<{ wait_ms: number | null }>(
+    `SELECT (EXTRACT(EPOCH FROM (min(n.next_attempt_at) - now())) * 1000)::float8 AS wait_ms
      FROM notifications n JOIN users u ON u.user_id = n.user_id
      WHERE n.status = 'PENDING'`,
   );
   const wait = rows[0]?.wait_ms;
-  return wait === null || wait === undefined ? undefined : wait;
+  return wait === null || wait === undefined ? undefined : Math.max(0, wait);
 }
 
 export async function markSent(pool: Pool, id: string, message: RenderedMessage): Promise<void> {
