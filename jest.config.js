@@ -28,7 +28,7 @@ module.exports = {
       displayName: require(path.join(__dirname, dir, 'package.json')).name,
       rootDir: path.join(__dirname, dir),
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '/test/containers/'],
+      testPathIgnorePatterns: ['/node_modules/', '/test/containers/', '/test/cluster/'],
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': swc },
       setupFiles: [path.join(__dirname, 'jest.setup-env.js')],
@@ -41,6 +41,19 @@ module.exports = {
             displayName: 'containers',
             rootDir: path.join(__dirname, 'infra'),
             testMatch: ['<rootDir>/test/containers/**/*.test.ts'],
+            testEnvironment: 'node',
+            transform: { '^.+\\.ts$': swc },
+          },
+        ]
+      : []),
+    // The same images on a single-node Kubernetes of this machine (`shop test` runs it with
+    // SHOP_CLUSTER=1 after the containers stage): it starts a cluster and deploys for minutes.
+    ...(process.env.SHOP_CLUSTER === '1'
+      ? [
+          {
+            displayName: 'cluster',
+            rootDir: path.join(__dirname, 'infra'),
+            testMatch: ['<rootDir>/test/cluster/**/*.test.ts'],
             testEnvironment: 'node',
             transform: { '^.+\\.ts$': swc },
           },

@@ -8,10 +8,10 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=SCRIPTDIR/overlay.sh
+source "$deploy_dir/overlay.sh"
 
 cluster=shop
-namespace=shop
-overlay="$repo_root/k8s/overlays/kind"
 gateway_url=http://localhost:8080
 
 require docker "https://docs.docker.com/engine/install/"
@@ -31,43 +31,8 @@ for name in "${names[@]}"; do
   kind load docker-image --name "$cluster" "shop/$name:kind"
 done
 
-node "$deploy_dir/secrets.mjs" kind "$overlay/secrets"
+apply_overlay "$gateway_url" "${kube[@]}"
 
-redeploy=false
-if "${kube[@]}" get namespace "$namespace" >/dev/null 2>&1; then
-  redeploy=true
-  # A Job's pod template cannot be changed: the finished one goes, the applied one runs again
-  # (creating topics that exist is a no-op).
-  "${kube[@]}" -n "$namespace" delete job kafka-topics --ignore-not-found
-fi
-"${kube[@]}" apply -k "$overlay"
-
-for store in postgres redis kafka; do
-  "${kube[@]}" -n "$namespace" rollout status "statefulset/$store" --timeout=300s
-done
-"${kube[@]}" -n "$namespace" wait --for=condition=complete job/kafka-topics --timeout=300s
-
-if [ "$redeploy" = true ]; then
-  # The images were rebuilt under the same tag: new pods pick them up.
-  for name in "${names[@]}"; do
-    "${kube[@]}" -n "$namespace" rollout restart "deployment/$name"
-  done
-fi
-for name in mailpit "${names[@]}"; do
-  "${kube[@]}" -n "$namespace" rollout status "deployment/$name" --timeout=300s
-done
-
-for _ in $(seq 1 60); do
-  if curl -fsS "$gateway_url/health/ready" >/dev/null 2>&1; then
-    break
-  fi
-  sleep 2
-done
-curl -fsS "$gateway_url/health/ready" >/dev/null
-
-demo_password() {
-  grep "^$1=" "$overlay/secrets/identity.env" | cut -d= -f2-
-}
 cat <<MESSAGE
 
 shop runs on kind: $gateway_url  (API docs: $gateway_url/api/docs)

@@ -14,9 +14,11 @@ import {
 
 const usage = `usage: shop <command>
   start                 infrastructure, every service and the gateway, demo data; Ctrl-C stops all
-  test [jest args]      infrastructure up, then typecheck, lint, the whole jest suite and the
+  test [jest args]      infrastructure up, then typecheck, lint, the whole jest suite, the
                         containers stage (images built, Docker Compose; SHOP_CONTAINERS=skip)
+                        and the cluster stage (the images on Kubernetes; SHOP_CLUSTER=skip)
   test:containers       the containers stage alone
+  test:cluster          the cluster stage alone
   infra up|down|status|reset
   logs [service ...]    follow the services' logs, readable (all of them by default)
   dlq list|show|replay|demo  dead-lettered messages: inspect, replay after a fix
@@ -49,11 +51,19 @@ async function test(jestArgs: string[]): Promise<number> {
       if (code !== 0) return code;
     }
     const code = await step('jest', [...(ci ? ['--ci'] : []), ...jestArgs]);
-    // A run narrowed by arguments is a developer's loop: the containers stage is not part of it.
+    // A run narrowed by arguments is a developer's loop: the image stages are not part of it.
     if (code !== 0 || jestArgs.length > 0) return code;
-    // Its containers need the cores and the memory the native infrastructure holds.
+    // Their containers need the cores and the memory the native infrastructure holds.
     if (ci) await stopInfrastructure();
-    return await testContainers(ci);
+    try {
+      const containers = await testContainers();
+      if (containers !== 0) return containers;
+      return await testCluster();
+    } finally {
+      // CI leaves nothing running: the Docker engine too, when a stage started it (else it is
+      // left alone).
+      if (ci) await step('bash', ['infra/deploy/docker-engine.sh', 'down']);
+    }
   } finally {
     // CI leaves nothing running; on a laptop the infrastructure stays up for fast re-runs.
     if (ci) await stopInfrastructure();
@@ -65,17 +75,31 @@ async function test(jestArgs: string[]): Promise<number> {
  * The containers stage: every image built and the system run by Docker Compose, checked through
  * its gateway (infra/test/containers). SHOP_CONTAINERS=skip leaves it out of a local run.
  */
-async function testContainers(ci: boolean): Promise<number> {
-  if (process.env.SHOP_CONTAINERS === 'skip' && !ci) {
-    console.log('\ncontainers: skipped (SHOP_CONTAINERS=skip)');
+async function testContainers(): Promise<number> {
+  return imageStage('containers', 'SHOP_CONTAINERS');
+}
+
+/**
+ * The cluster stage: the same images on a single-node Kubernetes of this machine, deployed with
+ * the kind overlay and checked through the gateway's NodePort (infra/test/cluster); the cluster
+ * is taken down at the end, also when a test fails. SHOP_CLUSTER=skip leaves it out of a local
+ * run.
+ */
+async function testCluster(): Promise<number> {
+  const code = await imageStage('cluster', 'SHOP_CLUSTER');
+  if (code !== 0) await step('bash', ['infra/deploy/cluster/cluster.sh', 'down', '--purge']);
+  return code;
+}
+
+async function imageStage(project: string, switchVariable: string): Promise<number> {
+  const ci = process.env.CI === 'true';
+  if (process.env[switchVariable] === 'skip' && !ci) {
+    console.log(`\n${project}: skipped (${switchVariable}=skip)`);
     return 0;
   }
-  const code = await step('jest', [...(ci ? ['--ci'] : []), '--selectProjects', 'containers'], {
-    SHOP_CONTAINERS: '1',
+  return step('jest', [...(ci ? ['--ci'] : []), '--selectProjects', project], {
+    [switchVariable]: '1',
   });
-  // CI leaves nothing running: the engine too, when the stage started it (else it is left alone).
-  if (ci) await step('bash', ['infra/deploy/docker-engine.sh', 'down']);
-  return code;
 }
 
 async function infra(action: string | undefined): Promise<number> {
@@ -139,7 +163,9 @@ async function main(argv: string[]): Promise<number> {
     case 'test':
       return test(rest);
     case 'test:containers':
-      return testContainers(process.env.CI === 'true');
+      return testContainers();
+    case 'test:cluster':
+      return testCluster();
     case 'infra':
       return infra(rest[0]);
     case 'bench':

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds etcd and the Kubernetes binaries of a single-node cluster from their Go modules, into
-# .cache/kubernetes/<version>/bin/, each once (a binary already there is kept). Only the Go module
-# proxy is needed: no image registry, no release download.
+# Builds etcd, CoreDNS, the pause program and the Kubernetes binaries of a single-node cluster
+# from their Go modules (and the pause program from the C source in Kubernetes' module), into
+# ~/.cache/shop/kubernetes/<version>/bin/, each once (a binary already there is kept). Only the Go
+# module proxy is needed: no image registry, no release download.
 #
 #   infra/deploy/cluster/build.sh            every binary
 #   infra/deploy/cluster/build.sh kubectl    only those named
@@ -15,7 +16,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require go "Go 1.24 or newer (k8s.io/kubernetes 'go' directive)"
 
-all=(etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
+all=(etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl coredns local-path-provisioner pause)
 if [ "$#" -gt 0 ]; then
   wanted=("$@")
 else
@@ -45,21 +46,29 @@ kubernetes_module() {
     echo
     local binary
     for binary in "${all[@]}"; do
-      [ "$binary" = etcd ] || echo "tool k8s.io/kubernetes/cmd/$binary"
+      case "$binary" in
+        kube* ) echo "tool k8s.io/kubernetes/cmd/$binary" ;;
+      esac
     done
   } >"$src/go.mod"
   (cd "$src" && go mod tidy)
 }
 
 # etcd's server module replaces its sibling modules by ../ folders, so it cannot be built with
-# `go install …@version` either: the same kind of scratch module.
-etcd_module() {
-  local src="$repo_root/.cache/kubernetes/etcd-$etcd_version/src"
+# `go install …@version` either: the same kind of scratch module. CoreDNS is built the same way.
+# scratch_module <name> <module> <version>: prints the folder of a module that requires it.
+scratch_module() {
+  local name="$1" module="$2" version="$3"
+  local src="$machine_cache/kubernetes/$name-$version/src"
   if [ ! -f "$src/go.sum" ]; then
     mkdir -p "$src"
-    printf 'module shop.local/etcd-build\n\ngo 1.24.0\n\nrequire go.etcd.io/etcd/server/v3 %s\n\ntool go.etcd.io/etcd/server/v3\n' \
-      "$etcd_version" >"$src/go.mod"
-    (cd "$src" && go mod tidy)
+    printf 'module shop.local/%s-build\n\ngo 1.24.0\n\nrequire %s %s\n\ntool %s\n' \
+      "$name" "$module" "$version" "$module" >"$src/go.mod"
+    if ! (cd "$src" && go mod tidy) >&2; then
+      rm -rf "$src"
+      echo "$name $version: its module could not be resolved (above)" >&2
+      exit 1
+    fi
   fi
   echo "$src"
 }
@@ -71,7 +80,7 @@ kubernetes_ldflags() {
   minor="${minor%%.*}"
   local build_date
   build_date="$(sed -n 's/.*"Time":"\([^"]*\)".*/\1/p' \
-    "$GOMODCACHE/cache/download/k8s.io/kubernetes/@v/$kubernetes_version.info")"
+    "$(go env GOMODCACHE)/cache/download/k8s.io/kubernetes/@v/$kubernetes_version.info")"
   local flags="" package key value
   for package in k8s.io/client-go/pkg/version k8s.io/component-base/version; do
     for key in gitVersion=$kubernetes_version gitMajor=1 gitMinor=$minor gitTreeState=clean buildDate=$build_date; do
@@ -90,10 +99,26 @@ build() {
   fi
   local started=$SECONDS tmp="$target.tmp.$$"
   rm -f "$target".tmp.*
+  local src
   if [ "$binary" = etcd ]; then
-    local src
-    src="$(etcd_module)"
+    src="$(scratch_module etcd go.etcd.io/etcd/server/v3 "$etcd_version")"
     (cd "$src" && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$tmp" go.etcd.io/etcd/server/v3)
+  elif [ "$binary" = coredns ]; then
+    src="$(scratch_module coredns github.com/coredns/coredns "$coredns_version")"
+    (cd "$src" && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$tmp" github.com/coredns/coredns)
+  elif [ "$binary" = local-path-provisioner ]; then
+    src="$(scratch_module local-path-provisioner github.com/rancher/local-path-provisioner "$local_path_version")"
+    (cd "$src" && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$tmp" github.com/rancher/local-path-provisioner)
+  elif [ "$binary" = pause ]; then
+    # The sandbox every pod starts with: Kubernetes' build/pause/linux/pause.c, linked statically
+    # as its Makefile does, for a FROM-scratch image.
+    require gcc "a C compiler (apt-get install gcc libc6-dev) for the pause program"
+    local module
+    module="$(go mod download -json "k8s.io/kubernetes@$kubernetes_version" |
+      sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+    gcc -Os -Wall -Werror -static -DVERSION="v$pause_version-shop" -o "$tmp" \
+      "$module/build/pause/linux/pause.c"
+    strip "$tmp"
   else
     kubernetes_module
     # Upstream links every binary statically but the kubelet (KUBE_STATIC_BINARIES).

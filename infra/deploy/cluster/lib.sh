@@ -15,15 +15,21 @@ staging_version="v0.${kubernetes_version#v1.}"
 # cmd/kubeadm/app/constants/constants.go of k8s.io/kubernetes v1.34.4: "3.6.5-0").
 etcd_version="${ETCD_VERSION:-v3.6.5}"
 
-kubernetes_dir="$repo_root/.cache/kubernetes/$kubernetes_version"
+# The CoreDNS that kubeadm of that release deploys (CoreDNSVersion in the same file).
+coredns_version="${COREDNS_VERSION:-v1.12.1}"
+# The dynamic storage kind ships (its default StorageClass "standard").
+local_path_version="${LOCAL_PATH_VERSION:-v0.0.30}"
+# The sandbox image kubeadm of that release pins (PauseVersion).
+pause_version="3.10.1"
+
+# What is built is kept per machine, not per checkout: a fresh clone (CI) reuses the binaries and
+# Go's own build and module caches instead of spending 13 minutes on Kubernetes again.
+machine_cache="${SHOP_MACHINE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/shop}"
+kubernetes_dir="$machine_cache/kubernetes/$kubernetes_version"
 kubernetes_bin="$kubernetes_dir/bin"
 cluster_data="$repo_root/.data/cluster"
 
-# The Go caches infra/test/deploy/support/tools.ts uses, so the module downloads are shared.
 go_env() {
-  export GOPATH="$repo_root/.cache/go"
-  export GOMODCACHE="$repo_root/.cache/go/mod"
-  export GOCACHE="$repo_root/.cache/go/build"
   export GOFLAGS="-modcacherw -buildvcs=false"
   export GOTOOLCHAIN=local
 }
