@@ -16,7 +16,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require go "Go 1.24 or newer (k8s.io/kubernetes 'go' directive)"
 
-all=(etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl coredns local-path-provisioner pause)
+all=(etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl coredns local-path-provisioner metrics-server pause)
 if [ "$#" -gt 0 ]; then
   wanted=("$@")
 else
@@ -56,14 +56,15 @@ kubernetes_module() {
 
 # etcd's server module replaces its sibling modules by ../ folders, so it cannot be built with
 # `go install …@version` either: the same kind of scratch module. CoreDNS is built the same way.
-# scratch_module <name> <module> <version>: prints the folder of a module that requires it.
+# scratch_module <name> <module> <version> [main package]: prints the folder of a module that
+# requires it.
 scratch_module() {
-  local name="$1" module="$2" version="$3"
+  local name="$1" module="$2" version="$3" package="${4:-$2}"
   local src="$machine_cache/kubernetes/$name-$version/src"
   if [ ! -f "$src/go.sum" ]; then
     mkdir -p "$src"
     printf 'module shop.local/%s-build\n\ngo 1.24.0\n\nrequire %s %s\n\ntool %s\n' \
-      "$name" "$module" "$version" "$module" >"$src/go.mod"
+      "$name" "$module" "$version" "$package" >"$src/go.mod"
     if ! (cd "$src" && go mod tidy) >&2; then
       rm -rf "$src"
       echo "$name $version: its module could not be resolved (above)" >&2
@@ -109,6 +110,10 @@ build() {
   elif [ "$binary" = local-path-provisioner ]; then
     src="$(scratch_module local-path-provisioner github.com/rancher/local-path-provisioner "$local_path_version")"
     (cd "$src" && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$tmp" github.com/rancher/local-path-provisioner)
+  elif [ "$binary" = metrics-server ]; then
+    local package=sigs.k8s.io/metrics-server/cmd/metrics-server
+    src="$(scratch_module metrics-server sigs.k8s.io/metrics-server "$metrics_server_version" "$package")"
+    (cd "$src" && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$tmp" "$package")
   elif [ "$binary" = pause ]; then
     # The sandbox every pod starts with: Kubernetes' build/pause/linux/pause.c, linked statically
     # as its Makefile does, for a FROM-scratch image.

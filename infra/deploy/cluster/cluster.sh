@@ -179,6 +179,10 @@ ensure_bridge() {
     ip addr add "$node_ip/${node_pod_cidr#*/}" dev "$bridge"
   fi
   ip link set "$bridge" up
+  # Service addresses are routed to the bridge too: kube-proxy rewrites a connection to one into a
+  # connection to a pod, and one made before it has (the API server's first call to a new
+  # Service) must end here, not leave by the machine's default route.
+  ip route replace "$service_cidr" dev "$bridge" src "$node_ip"
 }
 
 # The kubelet's cgroupRoot, made in every cgroup v1 hierarchy (the mounts themselves are left as
@@ -401,6 +405,7 @@ command_of() {
         --proxy-client-cert-file="$pki/front-proxy-client.crt" \
         --proxy-client-key-file="$pki/front-proxy-client.key" \
         --authorization-mode=Node,RBAC --enable-admission-plugins=NodeRestriction \
+        --enable-aggregator-routing=true \
         --allow-privileged=true --profiling=false
       ;;
     kube-controller-manager)
@@ -477,7 +482,8 @@ start() {
     local args
     read -r -a args <<<"$(command_of "$name")"
     # setsid: its own session, so neither the terminal's signals nor this script's exit reach it.
-    setsid "$(binary_of "$name")" "${args[@]}" >>"$cluster_data/$name.log" 2>&1 </dev/null &
+    # 9>&-: the lock of serialize() is not handed down to the daemons.
+    setsid "$(binary_of "$name")" "${args[@]}" >>"$cluster_data/$name.log" 2>&1 </dev/null 9>&- &
     echo $! >"$(pidfile "$name")"
     echo "$name: started (pid $!, log .data/cluster/$name.log)"
   fi
@@ -574,19 +580,22 @@ system_images() {
   system_image "shop/local-path-provisioner:$local_path_version" "$kubernetes_bin/local-path-provisioner"
   [ -x /bin/busybox ] || apt-get install -y busybox-static >/dev/null
   system_image shop/busybox:debian12 /bin/busybox
+  system_image "shop/metrics-server:$metrics_server_version" "$kubernetes_bin/metrics-server"
   import_images "shop/pause:$pause_version" "shop/coredns:$coredns_version" \
-    "shop/local-path-provisioner:$local_path_version" shop/busybox:debian12
+    "shop/local-path-provisioner:$local_path_version" shop/busybox:debian12 \
+    "shop/metrics-server:$metrics_server_version"
 }
 
 # --- add-ons ----------------------------------------------------------------------------------
 
 addons() {
-  "${kubectl[@]}" apply -f "$addons_dir/coredns.yaml" >/dev/null
+  "${kubectl[@]}" apply -f "$addons_dir/coredns.yaml" -f "$addons_dir/metrics-server.yaml" >/dev/null
   sed "s|LOCAL_PATH_ROOT|$local_path_root|" "$addons_dir/local-path-storage.yaml" |
     "${kubectl[@]}" apply -f - >/dev/null
   "${kubectl[@]}" -n kube-system rollout status deployment/coredns --timeout=180s >/dev/null
   "${kubectl[@]}" -n local-path-storage rollout status deployment/local-path-provisioner --timeout=180s >/dev/null
-  say "CoreDNS at $cluster_dns and the default StorageClass \"standard\" serve"
+  "${kubectl[@]}" -n kube-system rollout status deployment/metrics-server --timeout=180s >/dev/null
+  say "CoreDNS at $cluster_dns, the default StorageClass \"standard\" and metrics-server serve"
 }
 
 wait_for_node() {
@@ -665,7 +674,7 @@ remove_node_network() {
 up() {
   local binary
   for binary in etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl \
-    coredns local-path-provisioner pause; do
+    coredns local-path-provisioner metrics-server pause; do
     [ -x "$kubernetes_bin/$binary" ] || "$(dirname "${BASH_SOURCE[0]}")/build.sh" "$binary"
   done
   require containerd "Debian's containerd (apt-get install containerd)"
@@ -748,6 +757,18 @@ status() {
   done
   return "$state"
 }
+
+# One up, down or images at a time: a down still draining when an up starts would delete what
+# the up deploys.
+serialize() {
+  mkdir -p "$(dirname "$cluster_data")"
+  exec 9>"$cluster_data.lock"
+  flock --wait 600 9 || fail "another cluster.sh held $cluster_data.lock for 10 minutes"
+}
+
+case "${1:-}" in
+  up | down | images) serialize ;;
+esac
 
 case "${1:-}" in
   up) up ;;

@@ -19,6 +19,8 @@ etcd_version="${ETCD_VERSION:-v3.6.5}"
 coredns_version="${COREDNS_VERSION:-v1.12.1}"
 # The dynamic storage kind ships (its default StorageClass "standard").
 local_path_version="${LOCAL_PATH_VERSION:-v0.0.30}"
+# Resource metrics for the HorizontalPodAutoscalers.
+metrics_server_version="${METRICS_SERVER_VERSION:-v0.8.0}"
 # The sandbox image kubeadm of that release pins (PauseVersion).
 pause_version="3.10.1"
 

@@ -113,6 +113,37 @@ test('when a customer checks out through the NodePort, then the order is CONFIRM
   expect(email.subject).toMatch(/is confirmed/);
 });
 
+test("when metrics-server serves, then every HorizontalPodAutoscaler reads its pods' CPU", async () => {
+  interface Autoscalers {
+    items: {
+      metadata: { name: string };
+      status: { currentMetrics?: { resource?: { current?: { averageUtilization?: number } } }[] };
+    }[];
+  }
+  let readings: Record<string, number | undefined> = {};
+  // metrics-server needs two scrapes (15 s apart), then the controller reads every 15 s.
+  await waitUntil(
+    async () => {
+      const autoscalers = JSON.parse(
+        await system.kubectl(['get', 'hpa', '-o', 'json']),
+      ) as Autoscalers;
+      readings = Object.fromEntries(
+        autoscalers.items.map(({ metadata, status }) => [
+          metadata.name,
+          status.currentMetrics?.[0]?.resource?.current?.averageUtilization,
+        ]),
+      );
+      return Object.values(readings).every((value) => typeof value === 'number');
+    },
+    { timeoutMs: 180_000, intervalMs: 5_000 },
+  );
+
+  expect(Object.keys(readings).sort()).toEqual([...statelessServices].sort());
+  for (const [name, utilization] of Object.entries(readings)) {
+    expect([name, typeof utilization]).toEqual([name, 'number']);
+  }
+});
+
 test.each([
   ['order', 'the saga orchestrator'],
   ['inventory', 'stock reservations'],
