@@ -68,7 +68,12 @@ test('when a reservation is neither committed nor released within its TTL, then 
   });
   expect(released.payload).toEqual({ orderId, reason: 'EXPIRED' });
   expect(await levelsOf(productId)).toMatchObject({ onHand: 6, reserved: 0, available: 6 });
-  const last = (await emitted('StockLevelChanged', productId)).at(-1)!;
+  // Keyed by product, not by order: on its own partition, so it may arrive after StockReleased.
+  const last = await waitFor(
+    async () =>
+      (await emitted('StockLevelChanged', productId)).find((e) => e.payload.sequence === 3),
+    { what: 'StockLevelChanged sequence 3' },
+  );
   expect(last.payload).toMatchObject({ reserved: 0, available: 6, sequence: 3 });
 });
 
