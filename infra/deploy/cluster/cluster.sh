@@ -66,6 +66,21 @@ fail() {
   exit 1
 }
 
+# ensure_package <command or file> <Debian package>: installs the package when what it provides
+# is missing (as root on Debian; the package lists are refreshed once if the first try fails).
+ensure_package() {
+  local provides="$1" package="$2"
+  if [[ "$provides" == /* ]]; then [ -e "$provides" ] && return; else command -v "$provides" >/dev/null && return; fi
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+    fail "$provides is missing: install Debian's $package"
+  fi
+  say "installing Debian's $package (for $provides)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq "$package" >/dev/null 2>&1 ||
+    { apt-get update -qq >/dev/null && apt-get install -y -qq "$package" >/dev/null; } ||
+    fail "apt-get could not install $package"
+}
+
 # --- certificates -----------------------------------------------------------------------------
 
 new_key() {
@@ -578,7 +593,7 @@ system_images() {
   system_image "shop/pause:$pause_version" "$kubernetes_bin/pause"
   system_image "shop/coredns:$coredns_version" "$kubernetes_bin/coredns"
   system_image "shop/local-path-provisioner:$local_path_version" "$kubernetes_bin/local-path-provisioner"
-  [ -x /bin/busybox ] || apt-get install -y busybox-static >/dev/null
+  ensure_package /bin/busybox busybox-static
   system_image shop/busybox:debian12 /bin/busybox
   system_image "shop/metrics-server:$metrics_server_version" "$kubernetes_bin/metrics-server"
   import_images "shop/pause:$pause_version" "shop/coredns:$coredns_version" \
@@ -672,14 +687,15 @@ remove_node_network() {
 # --- commands ---------------------------------------------------------------------------------
 
 up() {
+  ensure_package containerd containerd
+  ensure_package /usr/lib/cni/bridge containernetworking-plugins
+  ensure_package conntrack conntrack
+  ensure_package gcc gcc
   local binary
   for binary in etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl \
     coredns local-path-provisioner metrics-server pause; do
     [ -x "$kubernetes_bin/$binary" ] || "$(dirname "${BASH_SOURCE[0]}")/build.sh" "$binary"
   done
-  require containerd "Debian's containerd (apt-get install containerd)"
-  [ -x /usr/lib/cni/bridge ] || apt-get install -y containernetworking-plugins >/dev/null
-  command -v conntrack >/dev/null || apt-get install -y conntrack >/dev/null
   mkdir -p "$cluster_data"
   certificates
   ensure_bridge

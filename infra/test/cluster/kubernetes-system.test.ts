@@ -63,14 +63,19 @@ async function register() {
   return { id: body.user.id, email, token: body.token };
 }
 
-test('when the overlay is applied, then every stateless service runs two ready replicas and the gateway reports each one up', async () => {
+test('when the overlay is applied, then every stateless service runs at least two ready replicas and the gateway reports each one up', async () => {
   const deployments = JSON.parse(await system.kubectl(['get', 'deployments', '-o', 'json'])) as {
     items: { metadata: { name: string }; status: { readyReplicas?: number } }[];
   };
   const ready = Object.fromEntries(
     deployments.items.map((item) => [item.metadata.name, item.status.readyReplicas ?? 0]),
   );
-  for (const service of statelessServices) expect([service, ready[service]]).toEqual([service, 2]);
+  // Two is each autoscaler's minimum; with metrics-server serving, one may already have added a
+  // third for the CPU of start-up.
+  for (const service of statelessServices) {
+    const replicas = ready[service] ?? 0;
+    expect({ service, replicas, atLeastTwo: replicas >= 2 }).toMatchObject({ atLeastTwo: true });
+  }
 
   // Consumer lag is null ("Kafka cannot be asked") while the group coordinators load.
   let health: SystemHealth | undefined;
