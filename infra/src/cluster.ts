@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { dataDir, repoRoot } from './paths';
+import { readEnvFile } from './env-file';
 import { run } from './processes';
 
 /**
@@ -43,16 +44,6 @@ async function script(name: string, args: string[], log: (line: string) => void)
   } finally {
     log(`${name} ${args.join(' ')} took ${((Date.now() - started) / 1000).toFixed(0)} s`);
   }
-}
-
-function readEnvFile(file: string): Record<string, string> {
-  return Object.fromEntries(
-    fs
-      .readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((line) => line.includes('='))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  );
 }
 
 async function kubectl(args: string[]): Promise<string> {

@@ -1,6 +1,5 @@
-import type { ChaosTarget, Experiment } from './chaos';
+import { deployedTarget, type ChaosTarget, type Experiment } from './chaos';
 import type { ComposeSystem } from './compose';
-import { mailpitClient } from './mailpit';
 import { run, waitUntil } from './processes';
 
 export interface ComposeFaults {
@@ -9,23 +8,12 @@ export interface ComposeFaults {
 
 /** The system under Docker Compose as the chaos experiments see it. */
 export function composeTarget(system: ComposeSystem): ChaosTarget<ComposeFaults> {
-  return {
+  return deployedTarget({
     gatewayUrl: system.gatewayUrl,
-    async adminToken() {
-      const answer = await fetch(`${system.gatewayUrl}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          email: 'admin@shop.test',
-          password: system.settings.DEMO_ADMIN_PASSWORD,
-        }),
-      });
-      if (answer.status !== 200) throw new Error(`admin login: ${answer.status}`);
-      return ((await answer.json()) as { token: string }).token;
-    },
-    mail: mailpitClient(system.mailUrl),
+    mailUrl: system.mailUrl,
+    adminPassword: system.settings.DEMO_ADMIN_PASSWORD,
     faults: { system },
-  };
+  });
 }
 
 const healthyBoundMs = 180_000;

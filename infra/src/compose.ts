@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { dataDir, repoRoot } from './paths';
+import { readEnvFile } from './env-file';
 import { run } from './processes';
 
 /**
@@ -49,19 +50,6 @@ async function script(
   const { stdout, stderr } = await run('bash', [path.join(deployDir, name), ...args], { env });
   for (const line of `${stdout}${stderr}`.trim().split('\n').filter(Boolean)) log(line);
   log(`${name} ${args.join(' ')} took ${((Date.now() - started) / 1000).toFixed(0)} s`);
-}
-
-function readEnvFile(file: string): Record<string, string> {
-  return Object.fromEntries(
-    fs
-      .readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((line) => line.includes('='))
-      .map((line) => {
-        const at = line.indexOf('=');
-        return [line.slice(0, at), line.slice(at + 1).replace(/^'(.*)'$/, '$1')];
-      }),
-  );
 }
 
 export async function startComposeSystem(options: ComposeOptions): Promise<ComposeSystem> {

@@ -2,6 +2,7 @@ import { processNames } from '../service-process';
 import { startTestbed, type Testbed } from '../testbed';
 import type { NativeFaults } from './experiments/experiment';
 import { startLatencyProxy, type LatencyProxy } from './latency-proxy';
+import { unthrottledGateway } from './deployed-target';
 import type { ChaosTarget } from './run-experiment';
 
 export interface ChaosBed {
@@ -11,8 +12,6 @@ export interface ChaosBed {
   target: ChaosTarget<NativeFaults>;
   stop(): Promise<void>;
 }
-
-const unlimited = '10000000';
 
 /**
  * The whole system as supervised processes, with the catalog's callers (cart, order, gateway)
@@ -29,12 +28,7 @@ export async function startChaosBed(): Promise<ChaosBed> {
       cart: throughProxy,
       order: throughProxy,
       // The load comes from one loopback address: the limiter would measure itself, not the fault.
-      gateway: {
-        ...throughProxy,
-        RATE_LIMIT_PER_IP: unlimited,
-        RATE_LIMIT_PER_USER: unlimited,
-        RATE_LIMIT_AUTH: unlimited,
-      },
+      gateway: { ...throughProxy, ...unthrottledGateway },
     });
   } catch (error) {
     await catalogProxy.close();

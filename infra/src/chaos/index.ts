@@ -14,6 +14,7 @@ export { formatReport, type ExperimentReport } from './report';
 export type { Experiment } from './experiments/experiment';
 export type { MailView } from './evidence';
 export type { ChaosTarget } from './run-experiment';
+export { deployedTarget, unthrottledGateway } from './deployed-target';
 
 /** In the order `pnpm chaos` runs them: the broker outage last, since it disturbs everyone. */
 export const experiments: Experiment[] = [

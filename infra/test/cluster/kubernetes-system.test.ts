@@ -1,11 +1,16 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import { orderSchema, systemHealthSchema, type SystemHealth } from '@shop/contracts';
-import { defaultChaosOptions, formatReport, runExperiment } from '../../src/chaos';
+import {
+  defaultChaosOptions,
+  formatReport,
+  runExperiment,
+  unthrottledGateway,
+} from '../../src/chaos';
 import { deployToCluster, type ClusterSystem } from '../../src/cluster';
 import { clusterTarget, deletePods } from '../../src/cluster-chaos';
 import { gatewayClient } from '../e2e/shopper';
 import { mailpitClient } from '../../src/mailpit';
 import { waitUntil } from '../../src/processes';
+import { processNames } from '../../src/service-process';
 
 /**
  * The Kubernetes path, for real: a single-node cluster of this machine (API server, scheduler,
@@ -20,27 +25,15 @@ let system: ClusterSystem;
 let shop: ReturnType<typeof gatewayClient>;
 let downed = false;
 
-const statelessServices = [
-  'gateway',
-  'identity',
-  'catalog',
-  'cart',
-  'order',
-  'inventory',
-  'payment',
-  'notification',
-];
+// The gateway and every service: each a Deployment with an autoscaler.
+const statelessServices = processNames;
 
 beforeAll(async () => {
   system = await deployToCluster({
     // Every shopper of the chaos experiments reaches the gateway from the node's address: the
     // per-IP limits would measure themselves, not the fault (as natively and under Compose).
     environment: {
-      gateway: {
-        RATE_LIMIT_PER_IP: '10000000',
-        RATE_LIMIT_PER_USER: '10000000',
-        RATE_LIMIT_AUTH: '10000000',
-      },
+      gateway: unthrottledGateway,
     },
     log: (line) => console.log(line),
   });
@@ -50,18 +43,6 @@ beforeAll(async () => {
 afterAll(async () => {
   if (system && !downed) await system.down();
 }, 300_000);
-
-async function register() {
-  const email = `k8s-${randomUUID().slice(0, 12)}@example.test`;
-  const answer = await shop.call('POST', '/api/auth/register', undefined, {
-    email,
-    password: randomBytes(12).toString('hex'),
-    name: 'Kubernetes Customer',
-  });
-  if (answer.status !== 201) throw new Error(`register: ${answer.status} ${await answer.text()}`);
-  const body = (await answer.json()) as { token: string; user: { id: string } };
-  return { id: body.user.id, email, token: body.token };
-}
 
 test('when the overlay is applied, then every stateless service runs at least two ready replicas and the gateway reports each one up', async () => {
   const deployments = JSON.parse(await system.kubectl(['get', 'deployments', '-o', 'json'])) as {
@@ -101,7 +82,7 @@ test('when the overlay is applied, then every stateless service runs at least tw
 test('when a customer checks out through the NodePort, then the order is CONFIRMED, stock committed and the email caught', async () => {
   const admin = await clusterTarget(system).adminToken();
   const product = await shop.createProduct(admin, 5, 2_500);
-  const customer = await register();
+  const customer = await shop.register('k8s');
   await shop.addToCart(customer, product.id, 2);
 
   const placed = await shop.placeOrder(customer, 'tok_visa');

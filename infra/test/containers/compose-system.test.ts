@@ -1,11 +1,16 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   notificationPageSchema,
   orderSchema,
   systemHealthSchema,
   type NotificationPage,
 } from '@shop/contracts';
-import { defaultChaosOptions, formatReport, runExperiment } from '../../src/chaos';
+import {
+  defaultChaosOptions,
+  formatReport,
+  runExperiment,
+  unthrottledGateway,
+} from '../../src/chaos';
 import { startComposeSystem, type ComposeSystem } from '../../src/compose';
 import { composeTarget, killContainer } from '../../src/compose-chaos';
 import { waitUntil } from '../../src/processes';
@@ -34,11 +39,7 @@ beforeAll(async () => {
     // Every shopper of the chaos experiment comes from one loopback address: the limits would
     // measure themselves, not the fault (as natively, infra/src/chaos/chaos-bed.ts).
     environment: {
-      gateway: {
-        RATE_LIMIT_PER_IP: '10000000',
-        RATE_LIMIT_PER_USER: '10000000',
-        RATE_LIMIT_AUTH: '10000000',
-      },
+      gateway: unthrottledGateway,
     },
     log: (line) => console.log(line),
   });
@@ -48,18 +49,6 @@ beforeAll(async () => {
 afterAll(async () => {
   if (system && !downed) await system.down();
 }, 120_000);
-
-async function register() {
-  const email = `compose-${randomUUID().slice(0, 12)}@example.test`;
-  const answer = await shop.call('POST', '/api/auth/register', undefined, {
-    email,
-    password: randomBytes(12).toString('hex'),
-    name: 'Compose Customer',
-  });
-  if (answer.status !== 201) throw new Error(`register: ${answer.status} ${await answer.text()}`);
-  const body = (await answer.json()) as { token: string; user: { id: string } };
-  return { id: body.user.id, email, token: body.token };
-}
 
 test('when the system is up, then the gateway reports every service ready and Kafka answering', async () => {
   const answer = await shop.call('GET', '/api/system/health');
@@ -80,7 +69,7 @@ test('when the system is up, then the gateway reports every service ready and Ka
 test('when a customer checks out through the containerized gateway, then the order is CONFIRMED, stock committed and the email caught', async () => {
   const admin = await composeTarget(system).adminToken();
   const product = await shop.createProduct(admin, 5, 2_500);
-  const customer = await register();
+  const customer = await shop.register('compose');
   await shop.addToCart(customer, product.id, 2);
 
   const placed = await shop.placeOrder(customer, 'tok_visa');

@@ -27,6 +27,20 @@ export function gatewayClient(bed: Pick<Testbed, 'url'>) {
   return {
     call,
 
+    /** A new customer with a random address and password, registered through the gateway. */
+    async register(label: string): Promise<Customer> {
+      const email = `${label}-${randomUUID().slice(0, 12)}@example.test`;
+      const response = await call('POST', '/api/auth/register', undefined, {
+        email,
+        password: randomUUID(),
+        name: `${label} customer`,
+      });
+      if (response.status !== 201)
+        throw new Error(`register: ${response.status} ${await response.text()}`);
+      const body = (await response.json()) as { token: string; user: { id: string } };
+      return { id: body.user.id, email, token: body.token };
+    },
+
     async createProduct(admin: string, initialStock: number, priceCents = 1_999) {
       const response = await call('POST', '/api/products', admin, {
         sku: `E2E-${randomUUID().slice(0, 8).toUpperCase()}`,
