@@ -1,3 +1,4 @@
+import { jwtSettings } from '@shop/service-host';
 import { baseConfigSchema, envVar, loadConfig, type Env } from '@shop/service-kit';
 
 const upstreamUrl = (port: number) =>
@@ -44,9 +45,7 @@ export const configSchema = baseConfigSchema.extend({
     .regex(/^[a-z0-9._-]+$/, 'must be lower-case letters, digits, . _ -')
     .default(''),
 
-  JWKS_URL: envVar.url(['http', 'https']),
-  JWT_ISSUER: envVar.string().default('shop-identity'),
-  JWT_AUDIENCE: envVar.string().default('shop'),
+  ...jwtSettings,
 
   /** May carry a password, so no default. */
   REDIS_URL: envVar.url(['redis', 'rediss']),

@@ -1,13 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { publicRoutes, systemHealthSchema, toOpenApiPath, topics } from '@shop/contracts';
-import {
-  createKafka,
-  createProducer,
-  createTopicNamespace,
-  deleteTopicNamespace,
-  type KafkaClient,
-} from '@shop/messaging';
+import { kafkaTestKit } from '@shop/messaging/testing';
 import { createLogger } from '@shop/service-kit';
 import { startGateway, type GatewayUnderTest } from './support/gateway';
 import { call } from './support/http';
@@ -91,48 +84,33 @@ describe('health', () => {
 });
 
 describe('consumer lag', () => {
-  const brokers = () => {
-    const value = process.env.KAFKA_BROKERS;
-    if (!value) throw new Error('KAFKA_BROKERS is not set: is the infrastructure up?');
-    return value;
-  };
-  const prefix = `t-gw-${Date.now().toString(36)}${randomBytes(2).toString('hex')}.`;
-  let kafka: KafkaClient;
+  const kafka = kafkaTestKit({
+    clientId: 'gateway-test',
+    logger: createLogger({ service: 'gateway-test', level: 'silent' }),
+  });
   let withKafka: GatewayUnderTest;
 
   beforeAll(async () => {
-    kafka = createKafka({
-      brokers: brokers().split(','),
-      clientId: 'gateway-test',
-      logger: createLogger({ service: 'gateway-test', level: 'silent' }),
-    });
-    await createTopicNamespace(kafka, prefix, 2);
+    await kafka.ready();
     // Generous: the first admin connection of a busy test machine must not be the thing measured.
     withKafka = await startGateway(issuer, {
-      KAFKA_BROKERS: brokers(),
-      KAFKA_TOPIC_PREFIX: prefix,
+      KAFKA_BROKERS: kafka.brokers,
+      KAFKA_TOPIC_PREFIX: kafka.prefix,
       HEALTH_CHECK_TIMEOUT: '10s',
     });
   }, 60_000);
 
   afterAll(async () => {
     await withKafka?.close();
-    await deleteTopicNamespace(kafka, prefix);
+    await kafka.drop();
   });
 
   it("when commands wait on a fresh topic that no payment service has read yet, then system health counts them as the payment group's lag, and every other group's as 0", async () => {
-    const producer = createProducer(kafka);
-    await producer.connect();
     // One key, so one partition: kafkajs retries a batch a fresh topic half accepted as a whole,
     // which could write another partition's share twice.
-    await producer.publish(
-      [1, 2, 3].map(() => ({
-        topic: `${prefix}${topics.paymentCommands}`,
-        key: 'order-1',
-        value: '{}',
-      })),
+    await kafka.publish(
+      ...[1, 2, 3].map(() => ({ topic: topics.paymentCommands, key: 'order-1', value: '{}' })),
     );
-    await producer.disconnect();
 
     // `null` is the contract's answer while Kafka cannot be asked, e.g. a group coordinator still
     // loading on a busy broker (seen in CI); the lag is what is checked here, once it is read.

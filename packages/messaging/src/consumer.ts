@@ -1,9 +1,9 @@
 import { parseMessage, type Message, type Topic } from '@shop/contracts';
-import type { Tx } from '@shop/postgres';
+import { backoffDelay, sleep, type Backoff, type Tx } from '@shop/postgres';
+import { contextFromHeaders, runWithContext } from '@shop/service-kit';
 import type { EachMessagePayload, KafkaMessage } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { backoffDelay, sleep, type Backoff } from './backoff';
 import { deadLetterOf, headersOf, type DeadLetterCause } from './dead-letter-message';
 import { postgresInbox, type Inbox } from './inbox';
 import { createProducer, type KafkaClient } from './kafka';
@@ -219,17 +219,19 @@ export async function startConsumer<
     const read = decode(contractTopicOf(topic), message, parse);
     const headers = headersOf(message);
     const outcome = read.success
-      ? await apply(
-          read.data,
-          {
-            topic,
-            partition,
-            offset: message.offset,
-            key: message.key?.toString() ?? null,
-            headers,
-            traceparent: headers.traceparent,
-          },
-          heartbeat,
+      ? await inProducersTrace(headers, () =>
+          apply(
+            read.data,
+            {
+              topic,
+              partition,
+              offset: message.offset,
+              key: message.key?.toString() ?? null,
+              headers,
+              traceparent: headers.traceparent,
+            },
+            heartbeat,
+          ),
         )
       : ({ kind: 'dead-letter', cause: { ...read.cause, attempts: 0 } } as const);
     const final =
@@ -328,4 +330,16 @@ async function keepingAlive<T>(
 function describe(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
+}
+
+/**
+ * Handles a message in the trace its producer attached (and under its request id), so the
+ * handler's log lines join that trace and whatever it sends through the outbox continues it.
+ */
+function inProducersTrace<T>(headers: Record<string, string>, work: () => Promise<T>): Promise<T> {
+  const context = contextFromHeaders({
+    requestId: headers['x-request-id'],
+    traceparent: headers.traceparent,
+  });
+  return runWithContext(context, work);
 }

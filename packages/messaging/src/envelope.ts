@@ -1,16 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { Envelope } from '@shop/contracts';
 
-/** The envelope every Kafka message carries (API.md, "Kafka events"). */
-export interface Envelope<TType extends string = string, TPayload = unknown> {
-  id: string;
+/** The contracts' envelope (API.md, "Kafka events"), typed by its type and payload. */
+export type TypedEnvelope<TType extends string, TPayload> = Envelope & {
   type: TType;
-  version: number;
-  occurredAt: string;
-  source: string;
-  correlationId: string;
-  causationId?: string;
   payload: TPayload;
-}
+};
 
 export interface NewEnvelope<TType extends string, TPayload> {
   type: TType;
@@ -21,9 +16,13 @@ export interface NewEnvelope<TType extends string, TPayload> {
   version?: number;
 }
 
+/**
+ * An envelope around any payload, for messages outside the contracts' registry (tests, tools);
+ * the shop's own messages are made by the contracts' `createMessage`, which also validates them.
+ */
 export function createEnvelope<TType extends string, TPayload>(
   input: NewEnvelope<TType, TPayload>,
-): Envelope<TType, TPayload> {
+): TypedEnvelope<TType, TPayload> {
   return {
     id: randomUUID(),
     type: input.type,

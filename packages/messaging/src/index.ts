@@ -1,8 +1,11 @@
 export { createEnvelope } from './envelope';
-export type { Envelope, NewEnvelope } from './envelope';
+export type { NewEnvelope, TypedEnvelope } from './envelope';
+export type { Envelope } from '@shop/contracts';
 export { messagingMigrationsDir } from './migrations';
 export { enqueue, defaultOutboxChannel } from './outbox';
 export type { OutboxMessage } from './outbox';
+export { outboxWriter } from './outbox-writer';
+export type { Cause, OutboxWriter, Outgoing } from './outbox-writer';
 export { startOutboxRelay } from './outbox-relay';
 export type { OutboxRelay, OutboxRelayOptions } from './outbox-relay';
 export { createKafka, createProducer } from './kafka';
@@ -21,8 +24,9 @@ export type {
 } from './consumer';
 export { createTopicNamespace, deleteTopicNamespace, ensureTopics } from './topics';
 export type { TopicSpec } from './topics';
-export { backoffDelay } from './backoff';
-export type { Backoff } from './backoff';
+// The consumers' retry backoff; it lives in @shop/postgres beside the worker loop that uses it too.
+export { backoffDelay } from '@shop/postgres';
+export type { Backoff } from '@shop/postgres';
 export { readDeadLetters, replayDeadLetter } from './dead-letter-queue';
 export { consumerLag } from './consumer-lag';
 export type { GroupTopics, TopicLag } from './consumer-lag';

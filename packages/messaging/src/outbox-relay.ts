@@ -1,7 +1,6 @@
-import { withTransaction } from '@shop/postgres';
-import type { Pool, PoolClient } from 'pg';
+import { startWorkerLoop, withTransaction } from '@shop/postgres';
+import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { backoffDelay, sleep } from './backoff';
 import type { MessageProducer } from './kafka';
 import { defaultOutboxChannel } from './outbox';
 
@@ -39,7 +38,8 @@ export interface OutboxRelay {
  */
 const relayLockKey = 8_112_904_561;
 
-type RoundOutcome = 'drained' | 'more' | 'standby' | 'failed';
+/** `standby`: another relay holds the lock. */
+type BatchOutcome = 'drained' | 'more' | 'standby' | { publishFailed: Error };
 
 interface OutboxRow {
   seq: string;
@@ -53,21 +53,8 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { pool, producer } = options;
   const logger = options.logger.child({ component: 'outbox-relay' });
   const batchSize = options.batchSize ?? 100;
-  const pollIntervalMs = options.pollIntervalMs ?? 1_000;
-  const channel = options.channel ?? defaultOutboxChannel;
-  const backoff = { baseMs: 200, maxMs: options.maxBackoffMs ?? 30_000 };
-  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`Invalid channel name: ${channel}`);
 
-  const stopping = new AbortController();
-  let nudged = false;
-  let wake: () => void = () => undefined;
-  const nudge = () => {
-    nudged = true;
-    wake();
-  };
-  const listener = listenForCommits({ pool, channel, logger, onNotify: nudge, stopping });
-
-  async function round(): Promise<RoundOutcome> {
+  function publishNextBatch(): Promise<BatchOutcome> {
     return withTransaction(pool, async (tx) => {
       const { rows: lock } = await tx.query<{ held: boolean }>(
         'SELECT pg_try_advisory_xact_lock($1) AS held',
@@ -96,8 +83,10 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           'UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = ANY($1::bigint[])',
           [seqs, errorMessage(error)],
         );
-        logger.warn({ err: error, rows: rows.length }, 'publishing outbox rows failed');
-        return 'failed';
+        const publishFailed = new Error(`publishing ${rows.length} outbox rows failed`, {
+          cause: error,
+        });
+        return { publishFailed };
       }
       await options.afterPublish?.(rows.length);
       await tx.query(
@@ -108,139 +97,20 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     });
   }
 
-  function pause(ms: number): Promise<void> {
-    if (nudged) {
-      nudged = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      wake = done;
-      stopping.signal.addEventListener('abort', done, { once: true });
-      function done() {
-        clearTimeout(timer);
-        wake = () => undefined;
-        nudged = false;
-        stopping.signal.removeEventListener('abort', done);
-        resolve();
-      }
-    });
-  }
-
-  async function run(): Promise<void> {
-    let failures = 0;
-    while (!stopping.signal.aborted) {
-      let outcome: RoundOutcome;
-      try {
-        outcome = await round();
-      } catch (error) {
-        logger.error({ err: error }, 'outbox relay round failed');
-        outcome = 'failed';
-      }
-      if (outcome === 'failed') {
-        failures += 1;
-        await sleep(backoffDelay(failures, backoff), stopping.signal);
-        continue;
-      }
-      failures = 0;
-      if (outcome !== 'more') await pause(pollIntervalMs);
-    }
-  }
-
-  const running = run();
-  return {
-    async stop() {
-      stopping.abort();
-      await running;
-      await listener.close();
+  const loop = startWorkerLoop({
+    name: 'outbox relay',
+    logger,
+    idleMs: options.pollIntervalMs ?? 1_000,
+    wakeOn: { pool, channel: options.channel ?? defaultOutboxChannel },
+    backoff: { baseMs: 200, maxMs: options.maxBackoffMs ?? 30_000 },
+    async round() {
+      const outcome = await publishNextBatch();
+      // Thrown only now that the record of the failure is committed; the loop backs off.
+      if (typeof outcome === 'object') throw outcome.publishFailed;
+      return outcome === 'more' ? 'more' : 'idle';
     },
-  };
-}
-
-interface ListenOptions {
-  pool: Pool;
-  channel: string;
-  logger: Logger;
-  onNotify: () => void;
-  stopping: AbortController;
-}
-
-/**
- * Holds one pooled connection in LISTEN, and opens another whenever it is lost. A notification
- * missed while reconnecting only costs latency: the relay looks once it is back, and the
- * fallback poll catches anything else.
- */
-function listenForCommits({ pool, channel, logger, onNotify, stopping }: ListenOptions) {
-  let current: { client: PoolClient; close: () => Promise<void> } | undefined;
-  let retry: NodeJS.Timeout | undefined;
-
-  const reconnectSoon = () => {
-    if (!stopping.signal.aborted) retry = setTimeout(() => void connect(), 1_000);
-  };
-
-  async function connect(): Promise<void> {
-    let client: PoolClient;
-    try {
-      client = await pool.connect();
-    } catch (error) {
-      logger.warn({ err: error }, 'outbox LISTEN connection failed; retrying');
-      return reconnectSoon();
-    }
-    let released = false;
-    const detach = () => {
-      client.off('error', drop);
-      client.off('end', ended);
-      client.off('notification', onNotify);
-    };
-    function drop(error: Error) {
-      if (released) return;
-      released = true;
-      if (current?.client === client) current = undefined;
-      detach();
-      client.release(error);
-      logger.warn({ err: error }, 'outbox LISTEN connection lost; reconnecting');
-      reconnectSoon();
-    }
-    function ended() {
-      drop(new Error('LISTEN connection ended'));
-    }
-    client.on('error', drop);
-    client.on('end', ended);
-    client.on('notification', onNotify);
-    try {
-      await client.query(`LISTEN ${channel}`);
-    } catch (error) {
-      return drop(error as Error);
-    }
-    if (stopping.signal.aborted) {
-      released = true;
-      detach();
-      return client.release();
-    }
-    current = {
-      client,
-      async close() {
-        client.off('notification', onNotify);
-        await client.query(`UNLISTEN ${channel}`).catch(() => undefined);
-        if (released) return;
-        released = true;
-        detach();
-        client.release();
-      },
-    };
-    // Rows committed while nobody was listening raised no notification we could hear.
-    onNotify();
-  }
-
-  void connect();
-  return {
-    async close() {
-      clearTimeout(retry);
-      const listening = current;
-      current = undefined;
-      await listening?.close();
-    },
-  };
+  });
+  return { stop: () => loop.stop() };
 }
 
 function errorMessage(error: unknown): string {

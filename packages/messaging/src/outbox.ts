@@ -1,5 +1,5 @@
 import type { Tx } from '@shop/postgres';
-import type { Envelope } from './envelope';
+import type { Envelope } from '@shop/contracts';
 
 /** The LISTEN/NOTIFY channel that wakes the relay; one per database, so one name serves all. */
 export const defaultOutboxChannel = 'shop_outbox';

@@ -9,9 +9,12 @@ export interface TopicSpec {
 
 /**
  * Creates the topics that do not exist yet (the broker does not auto-create them) and waits until
- * every partition has a leader. kafkajs' own `waitForLeaders` retries only LEADER_NOT_AVAILABLE,
- * but a KRaft broker answers UNKNOWN_TOPIC_OR_PARTITION for a moment after creating a topic
- * (tulios/kafkajs#815, KAFKA-15780), so the wait is done here, tolerating both.
+ * every partition has a leader that serves it. kafkajs' own `waitForLeaders` retries only
+ * LEADER_NOT_AVAILABLE, but a KRaft broker answers UNKNOWN_TOPIC_OR_PARTITION for a moment after
+ * creating a topic (tulios/kafkajs#815, KAFKA-15780), and even once its metadata names a leader,
+ * that broker may still answer NOT_LEADER_OR_FOLLOWER until it has applied the change: a consumer
+ * joining then fails its first offset lookups and rejoins, re-reading what it had read, and a
+ * producer retries. So the wait is done here, until the leaders answer an offset lookup.
  */
 export async function ensureTopics(
   kafka: KafkaClient,
@@ -37,7 +40,9 @@ export async function ensureTopics(
         const led = found.every(
           (topic) => topic.partitions.length > 0 && topic.partitions.every((p) => p.leader >= 0),
         );
-        if (led && found.length === names.length) return;
+        if (led && found.length === names.length && (await servedByTheirLeaders(admin, names))) {
+          return;
+        }
       } catch (error) {
         if (!isTransientMetadataError(error)) throw error;
       }
@@ -49,9 +54,29 @@ export async function ensureTopics(
   }
 }
 
+/** An offset lookup is answered by each partition's leader itself, not from metadata. */
+async function servedByTheirLeaders(
+  admin: ReturnType<KafkaClient['admin']>,
+  topics: string[],
+): Promise<boolean> {
+  try {
+    for (const topic of topics) await admin.fetchTopicOffsets(topic);
+    return true;
+  } catch (error) {
+    if (isTransientMetadataError(error)) return false;
+    throw error;
+  }
+}
+
 function isTransientMetadataError(error: unknown): boolean {
-  const type = (error as { type?: unknown } | null)?.type;
-  return type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'LEADER_NOT_AVAILABLE';
+  // kafkajs gives up after its own retries with the last error inside.
+  const failure = error as { type?: unknown; originalError?: { type?: unknown } } | null;
+  const type = failure?.type ?? failure?.originalError?.type;
+  return (
+    type === 'UNKNOWN_TOPIC_OR_PARTITION' ||
+    type === 'LEADER_NOT_AVAILABLE' ||
+    type === 'NOT_LEADER_FOR_PARTITION'
+  );
 }
 
 /**

@@ -4,4 +4,9 @@ export { withTransaction, withSnapshot, isRetriableTransactionError } from './tr
 export type { Tx, IsolationLevel, TransactionOptions } from './transaction';
 export { runMigrations } from './migrations';
 export type { Logger, MigrationDir, RunMigrationsOptions } from './migrations';
+export { startWorkerLoop } from './worker-loop';
+export type { RoundResult, WorkerLogger, WorkerLoop, WorkerLoopOptions } from './worker-loop';
+export { backoffDelay } from './backoff';
+export type { Backoff } from './backoff';
+export { sleep } from './sleep';
 export type { Pool } from 'pg';

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { sleep } from './sleep';
 
 /** What a unit of work may do with its transaction: query, never release or commit it. */
 export type Tx = Pick<PoolClient, 'query'>;
@@ -36,7 +37,7 @@ export async function withTransaction<T>(
       return await runOnce(pool, work, beginStatement(options));
     } catch (error) {
       if (attempt >= retries || !isRetriableTransactionError(error)) throw error;
-      await delay(Math.random() * 20 * 2 ** attempt);
+      await sleep(Math.random() * 20 * 2 ** attempt);
     }
   }
 }
@@ -82,8 +83,4 @@ async function runOnce<T>(pool: Pool, work: (tx: Tx) => Promise<T>, begin: strin
     // A client whose connection failed is destroyed rather than handed to the next caller.
     client.release(broken);
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

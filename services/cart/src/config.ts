@@ -1,4 +1,5 @@
 import { currencySchema } from '@shop/contracts';
+import { defaultConsumerGroup, jwtSettings, kafkaSettings } from '@shop/service-host';
 import { baseConfigSchema, envVar, loadConfig, type Env } from '@shop/service-kit';
 
 const hourMs = 3_600_000;
@@ -17,10 +18,8 @@ export const configSchema = baseConfigSchema
     INBOX_TTL: envVar.durationMs().default(7 * 24 * hourMs),
     /** The currency an empty cart names (API.md: a cart always names one). */
     DEFAULT_CURRENCY: currencySchema.default('EUR'),
-    KAFKA_BROKERS: envVar.list(),
-    /** Defaults to the service name: every cart replica shares the order events' partitions. */
-    KAFKA_CONSUMER_GROUP: envVar.string().optional(),
-    KAFKA_TOPIC_PREFIX: envVar.topicPrefix(),
+    ...kafkaSettings,
+    ...jwtSettings,
     CATALOG_URL: envVar.url(['http', 'https']).default('http://127.0.0.1:8082'),
     /** Below the gateway's own budget, so the cart answers (from its snapshots) before it gives up. */
     CATALOG_TIMEOUT: envVar.durationMs().default(1_000),
@@ -30,14 +29,8 @@ export const configSchema = baseConfigSchema
     CATALOG_BREAKER_ERROR_PERCENTAGE: envVar.integer(1, 100).default(50),
     /** How long an open breaker waits before letting one probe through. */
     CATALOG_BREAKER_RESET_TIMEOUT: envVar.durationMs().default(10_000),
-    JWKS_URL: envVar.url(['http', 'https']),
-    JWT_ISSUER: envVar.string().default('shop-identity'),
-    JWT_AUDIENCE: envVar.string().default('shop'),
   })
-  .transform((config) => ({
-    ...config,
-    KAFKA_CONSUMER_GROUP: config.KAFKA_CONSUMER_GROUP ?? config.SERVICE_NAME,
-  }));
+  .transform(defaultConsumerGroup);
 
 export type Config = ReturnType<typeof configSchema.parse>;
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createMessage, type CartItem, type Product } from '@shop/contracts';
-import { cartOf, startCart, type CartUnderTest } from './support/environment';
-import { orderConfirmed, publish } from './support/kafka';
+import { cartOf, kafka, startCart, type CartUnderTest } from './support/environment';
+import { orderConfirmed } from './support/messages';
 import { waitFor } from '@shop/testkit';
 
 jest.setTimeout(60_000);
@@ -62,7 +62,7 @@ test('when an order is confirmed, then exactly its items leave the cart and a re
     { source: 'order', correlationId: confirmed.payload.orderId },
   );
 
-  await publish(confirmed, confirmed, sentinel);
+  await kafka.publish(confirmed, confirmed, sentinel);
 
   await waitFor(async () => (await bystander.lines()).length === 0, {
     what: 'the sentinel to be applied',
@@ -83,7 +83,7 @@ test('when the catalog announces a new price, then the cart shows it without ask
   const requestsBefore = cart.catalog.requests.length;
   const { id: productId, sku, name, description, category, currency, imageUrl } = product;
 
-  await publish(
+  await kafka.publish(
     createMessage(
       'ProductUpdated',
       { productId, sku, name, description, category, currency, imageUrl, priceCents: 1_200 },

@@ -1,27 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { startTestIssuer, type TestIssuer } from '@shop/auth/testing';
 import { topics, type CreateProductInput, type Product, type ProductPage } from '@shop/contracts';
-import type { KafkaClient } from '@shop/messaging';
+import type { Collector } from '@shop/messaging/testing';
 import request from 'supertest';
-import { startCatalog, type CatalogUnderTest } from './support/environment';
-import { collect, testKafka, uniqueName, type Received } from './support/kafka';
+import { kafka, startCatalog, type CatalogUnderTest } from './support/environment';
 import { problemOf } from './support/problem';
-import { waitFor } from '@shop/testkit';
+import { uniqueName, waitFor } from '@shop/testkit';
 
 jest.setTimeout(90_000);
 
 let issuer: TestIssuer;
 let catalog: CatalogUnderTest;
-let kafka: KafkaClient;
-let catalogEvents: { messages: Received[]; stop(): Promise<void> };
+let catalogEvents: Collector;
 let adminToken: string;
 let customerToken: string;
 
 beforeAll(async () => {
   issuer = await startTestIssuer();
   catalog = await startCatalog(issuer);
-  kafka = testKafka();
-  catalogEvents = await collect(kafka, topics.catalogEvents);
+  catalogEvents = await kafka.collect(topics.catalogEvents);
   adminToken = await issuer.tokenFor('admin');
   customerToken = await issuer.tokenFor('customer');
 });

@@ -1,10 +1,9 @@
 import { startTestIssuer, type TestIssuer } from '@shop/auth/testing';
 import type { Category, Product, ProductPage } from '@shop/contracts';
-import type { KafkaClient } from '@shop/messaging';
 import request from 'supertest';
 import { demoProducts } from '../src/seed/demo-products';
-import { startCatalog, type CatalogUnderTest } from './support/environment';
-import { publishAsInventory, stockLevelChanged, testKafka } from './support/kafka';
+import { kafka, startCatalog, type CatalogUnderTest } from './support/environment';
+import { stockLevelChanged } from './support/messages';
 import { problemOf } from './support/problem';
 import { waitFor } from '@shop/testkit';
 
@@ -12,12 +11,10 @@ jest.setTimeout(90_000);
 
 let issuer: TestIssuer;
 let catalog: CatalogUnderTest;
-let kafka: KafkaClient;
 
 beforeAll(async () => {
   issuer = await startTestIssuer();
   catalog = await startCatalog(issuer, { demoData: true });
-  kafka = testKafka();
 });
 
 afterAll(async () => {
@@ -200,7 +197,7 @@ describe('the in-stock filter', () => {
     const keyboard = await productBySku('ELEC-KBD-002');
     const headphones = await productBySku('ELEC-HPH-001');
     const camera = await productBySku('ELEC-CAM-007');
-    await publishAsInventory(kafka, [
+    await kafka.publish(
       stockLevelChanged({ productId: keyboard.id, sku: keyboard.sku, available: 0, sequence: 4 }),
       stockLevelChanged({
         productId: headphones.id,
@@ -210,7 +207,7 @@ describe('the in-stock filter', () => {
         sequence: 1,
       }),
       stockLevelChanged({ productId: camera.id, sku: camera.sku, available: 25, sequence: 2 }),
-    ]);
+    );
     await waitFor(
       async () => {
         const electronics = await allProducts({ category: 'electronics' });

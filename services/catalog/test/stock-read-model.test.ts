@@ -1,32 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { startTestIssuer, type TestIssuer } from '@shop/auth/testing';
 import { dlqTopic, topics, type Product } from '@shop/contracts';
-import type { KafkaClient } from '@shop/messaging';
+import type { Collector } from '@shop/messaging/testing';
 import request from 'supertest';
-import { startCatalog, type CatalogUnderTest } from './support/environment';
-import {
-  collect,
-  namespaced,
-  publishAsInventory,
-  stockLevelChanged,
-  testKafka,
-  uniqueName,
-  type Received,
-} from './support/kafka';
-import { waitFor } from '@shop/testkit';
+import { kafka, startCatalog, type CatalogUnderTest } from './support/environment';
+import { stockLevelChanged } from './support/messages';
+import { uniqueName, waitFor } from '@shop/testkit';
 
 jest.setTimeout(90_000);
 
 let issuer: TestIssuer;
 let catalog: CatalogUnderTest;
-let kafka: KafkaClient;
-let deadLetters: { messages: Received[]; stop(): Promise<void> };
+let deadLetters: Collector;
 
 beforeAll(async () => {
   issuer = await startTestIssuer();
   catalog = await startCatalog(issuer);
-  kafka = testKafka();
-  deadLetters = await collect(kafka, dlqTopic(topics.inventoryEvents));
+  deadLetters = await kafka.collect(dlqTopic(topics.inventoryEvents));
 });
 
 afterAll(async () => {
@@ -83,7 +73,7 @@ describe('the stock read model', () => {
       occurredAt,
     });
 
-    await publishAsInventory(kafka, [level]);
+    await kafka.publish(level);
     await handled(level.id);
 
     expect(await stockOf(product.id)).toEqual({
@@ -110,7 +100,7 @@ describe('the stock read model', () => {
       occurredAt: new Date(),
     });
 
-    await publishAsInventory(kafka, [newer, older]);
+    await kafka.publish(newer, older);
     await handled(older.id);
 
     expect(await stockOf(product.id)).toEqual({
@@ -135,7 +125,7 @@ describe('the stock read model', () => {
       sequence: 7,
     });
 
-    await publishAsInventory(kafka, [first, duplicate]);
+    await kafka.publish(first, duplicate);
     await handled(duplicate.id);
 
     expect(await stockOf(product.id)).toMatchObject({ available: 40, asOf: first.occurredAt });
@@ -164,7 +154,7 @@ describe('the stock read model', () => {
       sequence: 0,
     });
 
-    await publishAsInventory(kafka, [level, later, level, marker]);
+    await kafka.publish(level, later, level, marker);
     await handled(marker.id);
 
     const { rows } = await catalog.db.query<{ count: string }>(
@@ -183,7 +173,7 @@ describe('the stock read model', () => {
       sequence: 1,
     });
 
-    await publishAsInventory(kafka, [stranger]);
+    await kafka.publish(stranger);
     await handled(stranger.id);
 
     const { rowCount } = await catalog.db.query(
@@ -209,11 +199,11 @@ describe('the stock read model', () => {
       sequence: 2,
     });
 
-    await publishAsInventory(kafka, [
-      { key: product.id, value: JSON.stringify(malformed) },
-      { key: product.id, value: '{not json' },
+    await kafka.publish(
+      { topic: topics.inventoryEvents, key: product.id, value: JSON.stringify(malformed) },
+      { topic: topics.inventoryEvents, key: product.id, value: '{not json' },
       next,
-    ]);
+    );
 
     await handled(next.id);
     expect((await stockOf(product.id)).available).toBe(77);
@@ -228,7 +218,7 @@ describe('the stock read model', () => {
       new Set(['invalid-json', 'invalid-message']),
     );
     expect(new Set(letters.map((letter) => letter.headers['dlq-original-topic']))).toEqual(
-      new Set([namespaced(topics.inventoryEvents)]),
+      new Set([kafka.namespaced(topics.inventoryEvents)]),
     );
   });
 });

@@ -1,6 +1,8 @@
 import { maxTokenLifetimeSeconds, type PrivateSigningJwk } from '@shop/auth';
+import { databaseSettings, kafkaSettings, tokenSettings } from '@shop/service-host';
 import { baseConfigSchema, envVar, loadConfig, type Env } from '@shop/service-kit';
 import { z } from 'zod';
+import type { DemoUser } from './domain/demo-users';
 
 const privateJwkMessage = 'must be a private Ed25519 JWK (JSON with kty, crv, x, d and kid)';
 
@@ -58,12 +60,10 @@ export const configSchema = baseConfigSchema
   .extend({
     SERVICE_NAME: envVar.string().default('identity'),
     PORT: envVar.port().default(8081),
-    DATABASE_URL: envVar.url(['postgres', 'postgresql']),
-    KAFKA_BROKERS: envVar.list(),
-    KAFKA_TOPIC_PREFIX: envVar.topicPrefix(),
+    ...databaseSettings,
+    ...kafkaSettings,
+    ...tokenSettings,
     JWT_PRIVATE_JWK: privateJwkVar(),
-    JWT_ISSUER: envVar.string().default('shop-identity'),
-    JWT_AUDIENCE: envVar.string().default('shop'),
     /** Token lifetime; becomes whole seconds. At most 1h (API.md). */
     JWT_TTL: tokenTtlVar().default(maxTokenLifetimeSeconds),
     /** Failed logins for one email allowed within LOGIN_FAILURE_WINDOW before it gets 429. */
@@ -91,4 +91,27 @@ export type Config = z.output<typeof configSchema>;
 
 export function readConfig(env: Env = process.env): Config {
   return loadConfig(configSchema, env);
+}
+
+/** Only called with DEMO_DATA=true, when the config schema has made every demo variable required. */
+export function demoUsers(config: Config): DemoUser[] {
+  const required = (name: keyof Config): string => {
+    const value = config[name];
+    if (typeof value !== 'string') throw new Error(`${name} is required when DEMO_DATA=true`);
+    return value;
+  };
+  return [
+    {
+      email: required('DEMO_CUSTOMER_EMAIL'),
+      password: required('DEMO_CUSTOMER_PASSWORD'),
+      name: 'Demo Customer',
+      role: 'customer',
+    },
+    {
+      email: required('DEMO_ADMIN_EMAIL'),
+      password: required('DEMO_ADMIN_PASSWORD'),
+      name: 'Demo Admin',
+      role: 'admin',
+    },
+  ];
 }

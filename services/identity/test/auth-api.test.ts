@@ -2,19 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { createJwtVerifier, createTokenSigner, generateSigningKey } from '@shop/auth';
 import { topics, type TokenResponse, type User } from '@shop/contracts';
 import { SignJWT, decodeJwt, importJWK } from 'jose';
-import { startIdentity, type IdentityUnderTest } from './support/environment';
+import type { Collector } from '@shop/messaging/testing';
+import { kafka, startIdentity, type IdentityUnderTest } from './support/environment';
 import { call } from './support/http';
-import { collect } from './support/kafka';
 import { waitFor } from '@shop/testkit';
 
 jest.setTimeout(60_000);
 
 let identity: IdentityUnderTest;
-let identityEvents: Awaited<ReturnType<typeof collect>>;
+let identityEvents: Collector;
 
 beforeAll(async () => {
   identity = await startIdentity();
-  identityEvents = await collect(topics.identityEvents);
+  identityEvents = await kafka.collect(topics.identityEvents);
 });
 
 afterAll(async () => {

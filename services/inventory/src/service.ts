@@ -1,113 +1,28 @@
-import type { Server } from 'node:http';
 import path from 'node:path';
-import { createJwtVerifier } from '@shop/auth';
 import { topics } from '@shop/contracts';
-import {
-  createKafka,
-  createProducer,
-  messagingMigrationsDir,
-  startConsumer,
-  startOutboxRelay,
-  type Backoff,
-} from '@shop/messaging';
-import { createPool, runMigrations } from '@shop/postgres';
-import { createLogger, startServer, type Logger } from '@shop/service-kit';
-import { buildApp } from './app';
+import { defineService, type HostOptions } from '@shop/service-host';
 import type { Config } from './config';
 import { startExpirySweeper } from './domain/expiry-sweeper';
+import { inventoryRoutes } from './http/inventory-routes';
 import { inventoryHandlers } from './messaging/handlers';
 
 export const migrationsDir = path.join(__dirname, '..', 'migrations');
 
-export interface ServiceOptions {
-  logger?: Logger;
-  /** Tuning for tests: a short session makes a stopped instance leave its group quickly. */
-  consumer?: {
-    sessionTimeoutMs?: number;
-    heartbeatIntervalMs?: number;
-    maxAttempts?: number;
-    backoff?: Backoff;
-  };
-}
-
-export interface RunningService {
-  url: string;
-  port: number;
-  /** For the graceful shutdown to drain before stop() runs. */
-  server: Server;
-  logger: Logger;
-  /** Stops in dependency order: HTTP, consumer, sweeper, relay, producer, pool. */
-  stop(): Promise<void>;
-}
-
-export async function startService(
-  config: Config,
-  options: ServiceOptions = {},
-): Promise<RunningService> {
-  const logger =
-    options.logger ?? createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL });
-  await runMigrations({
-    databaseUrl: config.DATABASE_URL,
-    dirs: [migrationsDir, messagingMigrationsDir],
-    logger,
-  });
-  const pool = createPool({
-    connectionString: config.DATABASE_URL,
-    max: config.DATABASE_POOL_SIZE,
-    applicationName: config.SERVICE_NAME,
-    statementTimeoutMs: 10_000,
-    onError: (error) => logger.warn({ err: error }, 'idle postgres connection failed'),
-  });
-  const kafka = createKafka({
-    brokers: config.KAFKA_BROKERS,
-    clientId: config.SERVICE_NAME,
-    logger,
-  });
-  const producer = createProducer(kafka);
-  await producer.connect();
-  const relay = startOutboxRelay({
-    pool,
-    producer,
-    logger,
-    topicPrefix: config.KAFKA_TOPIC_PREFIX,
-  });
-  const sweeper = startExpirySweeper({
-    pool,
-    intervalMs: config.RESERVATION_SWEEP_INTERVAL,
-    logger,
-  });
-  const consumer = await startConsumer({
-    kafka,
-    pool,
-    logger,
-    groupId: config.KAFKA_CONSUMER_GROUP,
-    consumerName: config.SERVICE_NAME,
+/** Stock per product: reserves, commits and releases it for the saga; publishes its levels. */
+export const startService = defineService<Config, HostOptions>(async (host) => {
+  const { config, logger } = host;
+  const pool = await host.postgres(migrationsDir);
+  await host.outbox(pool);
+  host.worker(
+    'reservation expiry sweeper',
+    startExpirySweeper({ pool, intervalMs: config.RESERVATION_SWEEP_INTERVAL, logger }),
+  );
+  await host.consume({
     topics: [topics.catalogEvents, topics.inventoryCommands],
-    topicPrefix: config.KAFKA_TOPIC_PREFIX,
     handlers: inventoryHandlers({ reservationTtlMs: config.RESERVATION_TTL, logger }),
-    ...options.consumer,
+    pool,
   });
-  const verifier = createJwtVerifier({
-    jwksUrl: config.JWKS_URL,
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-  });
-  const app = buildApp({ service: config.SERVICE_NAME, logger, pool, verifier });
-  const server = await startServer(app, { port: config.PORT, host: config.HOST });
-  logger.info({ url: server.url }, 'inventory started');
+  return host.app(inventoryRoutes({ pool, verifier: host.verifier() }));
+});
 
-  return {
-    url: server.url,
-    port: server.port,
-    server: server.server,
-    logger,
-    async stop() {
-      if (server.server.listening) await server.close();
-      await consumer.stop();
-      await sweeper.stop();
-      await relay.stop();
-      await producer.disconnect();
-      await pool.end();
-    },
-  };
-}
+export type { RunningService } from '@shop/service-host';

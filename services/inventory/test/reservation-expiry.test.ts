@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { topics, type StockLevel } from '@shop/contracts';
-import { emittedBy, type EmittedEvents } from './support/events';
+import type { Collector } from '@shop/messaging/testing';
 import {
-  collect,
+  kafka,
+  send,
   startInventory,
-  startProducer,
   uniqueSku,
-  type Collector,
   type InventoryUnderTest,
 } from './support/environment';
 import { waitFor } from '@shop/testkit';
@@ -14,21 +13,17 @@ import { waitFor } from '@shop/testkit';
 jest.setTimeout(60_000);
 
 let inventory: InventoryUnderTest;
-let producer: Awaited<ReturnType<typeof startProducer>>;
 let events: Collector;
-let emitted: EmittedEvents;
 
 beforeAll(async () => {
-  [inventory, producer, events] = await Promise.all([
+  [inventory, events] = await Promise.all([
     startInventory({ RESERVATION_TTL: '1s', RESERVATION_SWEEP_INTERVAL: '200ms' }),
-    startProducer(),
-    collect(topics.inventoryEvents),
+    kafka.collect(topics.inventoryEvents),
   ]);
-  emitted = emittedBy(events);
 });
 
 afterAll(async () => {
-  await Promise.all([events?.stop(), producer?.stop()]);
+  await events?.stop();
   await inventory?.close();
 });
 
@@ -39,7 +34,7 @@ async function levelsOf(productId: string): Promise<StockLevel | undefined> {
 
 async function productWithStock(initialStock: number): Promise<string> {
   const productId = randomUUID();
-  await producer.send('ProductCreated', {
+  await send('ProductCreated', {
     productId,
     sku: uniqueSku(),
     name: 'Expiring product',
@@ -58,20 +53,19 @@ test('when a reservation is neither committed nor released within its TTL, then 
   const productId = await productWithStock(6);
   const orderId = randomUUID();
 
-  await producer.send('ReserveStock', { orderId, lines: [{ productId, quantity: 4 }] });
-  await waitFor(async () => (await emitted('StockReserved', orderId))[0], {
+  await send('ReserveStock', { orderId, lines: [{ productId, quantity: 4 }] });
+  await waitFor(() => events.envelopes('StockReserved', orderId)[0], {
     what: 'StockReserved',
   });
 
-  const released = await waitFor(async () => (await emitted('StockReleased', orderId))[0], {
+  const released = await waitFor(() => events.envelopes('StockReleased', orderId)[0], {
     what: 'StockReleased EXPIRED',
   });
   expect(released.payload).toEqual({ orderId, reason: 'EXPIRED' });
   expect(await levelsOf(productId)).toMatchObject({ onHand: 6, reserved: 0, available: 6 });
   // Keyed by product, not by order: on its own partition, so it may arrive after StockReleased.
   const last = await waitFor(
-    async () =>
-      (await emitted('StockLevelChanged', productId)).find((e) => e.payload.sequence === 3),
+    () => events.envelopes('StockLevelChanged', productId).find((e) => e.payload.sequence === 3),
     { what: 'StockLevelChanged sequence 3' },
   );
   expect(last.payload).toMatchObject({ reserved: 0, available: 6, sequence: 3 });
@@ -80,16 +74,16 @@ test('when a reservation is neither committed nor released within its TTL, then 
 test('when CommitStock arrives after the reservation expired, then it answers StockReleased EXPIRED and commits nothing', async () => {
   const productId = await productWithStock(5);
   const orderId = randomUUID();
-  await producer.send('ReserveStock', { orderId, lines: [{ productId, quantity: 2 }] });
-  await waitFor(async () => (await emitted('StockReleased', orderId))[0], { what: 'the expiry' });
+  await send('ReserveStock', { orderId, lines: [{ productId, quantity: 2 }] });
+  await waitFor(() => events.envelopes('StockReleased', orderId)[0], { what: 'the expiry' });
 
-  const commit = await producer.send('CommitStock', { orderId });
+  const commit = await send('CommitStock', { orderId });
 
   const answer = await waitFor(
-    async () => (await emitted('StockReleased', orderId)).find((e) => e.causationId === commit.id),
+    () => events.envelopes('StockReleased', orderId).find((e) => e.causationId === commit.id),
     { what: 'the answer to CommitStock' },
   );
   expect(answer.payload).toEqual({ orderId, reason: 'EXPIRED' });
-  expect(await emitted('StockCommitted', orderId)).toHaveLength(0);
+  expect(events.envelopes('StockCommitted', orderId)).toHaveLength(0);
   expect(await levelsOf(productId)).toMatchObject({ onHand: 5, reserved: 0, available: 5 });
 });

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { topics, type MessageType, type StockLevel } from '@shop/contracts';
-import { emittedBy, type EmittedEvents } from './support/events';
+import type { Collector } from '@shop/messaging/testing';
 import {
-  collect,
-  namespaced,
+  kafka,
+  send,
   startInventory,
-  startProducer,
   uniqueSku,
-  type Collector,
   type InventoryUnderTest,
 } from './support/environment';
 import { waitFor } from '@shop/testkit';
@@ -18,23 +16,19 @@ jest.setTimeout(90_000);
 // order saga by producing to the file's own copy of the topics, and reads what inventory answered.
 
 let inventory: InventoryUnderTest;
-let producer: Awaited<ReturnType<typeof startProducer>>;
 let events: Collector;
-let emitted: EmittedEvents;
 let deadLetters: Collector;
 
 beforeAll(async () => {
-  [inventory, producer, events, deadLetters] = await Promise.all([
+  [inventory, events, deadLetters] = await Promise.all([
     startInventory(),
-    startProducer(),
-    collect(topics.inventoryEvents),
-    collect(`${topics.inventoryCommands}.dlq`),
+    kafka.collect(topics.inventoryEvents),
+    kafka.collect(`${topics.inventoryCommands}.dlq`),
   ]);
-  emitted = emittedBy(events);
 });
 
 afterAll(async () => {
-  await Promise.all([events?.stop(), deadLetters?.stop(), producer?.stop()]);
+  await Promise.all([events?.stop(), deadLetters?.stop()]);
   await inventory?.close();
 });
 
@@ -45,7 +39,7 @@ async function levelsOf(productId: string): Promise<StockLevel | undefined> {
 
 async function productWithStock(initialStock: number): Promise<string> {
   const productId = randomUUID();
-  await producer.send('ProductCreated', {
+  await send('ProductCreated', {
     productId,
     sku: uniqueSku(),
     name: 'Component test product',
@@ -62,8 +56,8 @@ async function productWithStock(initialStock: number): Promise<string> {
 
 function answersTo<T extends MessageType>(type: T, orderId: string, count = 1) {
   return waitFor(
-    async () => {
-      const found = await emitted(type, orderId);
+    () => {
+      const found = events.envelopes(type, orderId);
       return found.length >= count && found;
     },
     { what: `${count} × ${type} for ${orderId}` },
@@ -75,7 +69,7 @@ describe('catalog events', () => {
     const productId = randomUUID();
     const sku = uniqueSku();
 
-    await producer.send('ProductCreated', {
+    await send('ProductCreated', {
       productId,
       sku,
       name: 'Lamp',
@@ -118,11 +112,11 @@ describe('catalog events', () => {
       currency: 'EUR',
       imageUrl: null,
     };
-    await producer.send('ProductCreated', { ...product, initialStock: 4 });
-    await producer.send('ProductCreated', { ...product, initialStock: 99 });
+    await send('ProductCreated', { ...product, initialStock: 4 });
+    await send('ProductCreated', { ...product, initialStock: 99 });
     const renamed = uniqueSku();
 
-    await producer.send('ProductUpdated', { ...product, sku: renamed });
+    await send('ProductUpdated', { ...product, sku: renamed });
 
     await waitFor(async () => (await levelsOf(productId))?.sku === renamed, {
       what: 'the new sku',
@@ -130,7 +124,7 @@ describe('catalog events', () => {
     expect(await levelsOf(productId)).toMatchObject({ onHand: 4, reserved: 0 });
     // The HTTP view can be ahead of the event stream: wait for the one change, then no more.
     await answersTo('StockLevelChanged', productId);
-    expect(await emitted('StockLevelChanged', productId)).toHaveLength(1);
+    expect(events.envelopes('StockLevelChanged', productId)).toHaveLength(1);
   });
 });
 
@@ -139,7 +133,7 @@ describe('the saga commands', () => {
     const productId = await productWithStock(10);
     const orderId = randomUUID();
 
-    const command = await producer.send('ReserveStock', {
+    const command = await send('ReserveStock', {
       orderId,
       lines: [{ productId, quantity: 3 }],
     });
@@ -149,7 +143,7 @@ describe('the saga commands', () => {
     expect(reserved!).toMatchObject({ correlationId: orderId, causationId: command.id });
     expect(await levelsOf(productId)).toMatchObject({ onHand: 10, reserved: 3, available: 7 });
 
-    await producer.send('CommitStock', { orderId });
+    await send('CommitStock', { orderId });
     await answersTo('StockCommitted', orderId);
 
     expect(await levelsOf(productId)).toMatchObject({ onHand: 7, reserved: 0, available: 7 });
@@ -161,10 +155,10 @@ describe('the saga commands', () => {
   test('when a reservation is released, then StockReleased answers with the reason and the units are available again', async () => {
     const productId = await productWithStock(5);
     const orderId = randomUUID();
-    await producer.send('ReserveStock', { orderId, lines: [{ productId, quantity: 5 }] });
+    await send('ReserveStock', { orderId, lines: [{ productId, quantity: 5 }] });
     await answersTo('StockReserved', orderId);
 
-    await producer.send('ReleaseStock', { orderId, reason: 'PAYMENT_DECLINED' });
+    await send('ReleaseStock', { orderId, reason: 'PAYMENT_DECLINED' });
 
     const [released] = await answersTo('StockReleased', orderId);
     expect(released!.payload).toEqual({ orderId, reason: 'PAYMENT_DECLINED' });
@@ -176,7 +170,7 @@ describe('the saga commands', () => {
     const short = await productWithStock(1);
     const orderId = randomUUID();
 
-    await producer.send('ReserveStock', {
+    await send('ReserveStock', {
       orderId,
       lines: [
         { productId: enough, quantity: 2 },
@@ -198,7 +192,7 @@ describe('the saga commands', () => {
     const unknown = randomUUID();
     const orderId = randomUUID();
 
-    await producer.send('ReserveStock', { orderId, lines: [{ productId: unknown, quantity: 1 }] });
+    await send('ReserveStock', { orderId, lines: [{ productId: unknown, quantity: 1 }] });
 
     const [failed] = await answersTo('StockReservationFailed', orderId);
     expect(failed!.payload).toEqual({
@@ -211,11 +205,11 @@ describe('the saga commands', () => {
   test('when a committed order is cancelled by its customer, then its units come back on hand', async () => {
     const productId = await productWithStock(8);
     const orderId = randomUUID();
-    await producer.send('ReserveStock', { orderId, lines: [{ productId, quantity: 2 }] });
-    await producer.send('CommitStock', { orderId });
+    await send('ReserveStock', { orderId, lines: [{ productId, quantity: 2 }] });
+    await send('CommitStock', { orderId });
     await answersTo('StockCommitted', orderId);
 
-    await producer.send('ReleaseStock', { orderId, reason: 'CUSTOMER_CANCELLED' });
+    await send('ReleaseStock', { orderId, reason: 'CUSTOMER_CANCELLED' });
 
     const [released] = await answersTo('StockReleased', orderId);
     expect(released!.payload.reason).toBe('CUSTOMER_CANCELLED');
@@ -226,10 +220,10 @@ describe('the saga commands', () => {
     const productId = await productWithStock(3);
     const orderId = randomUUID();
 
-    await producer.send('ReleaseStock', { orderId, reason: 'TIMEOUT' });
+    await send('ReleaseStock', { orderId, reason: 'TIMEOUT' });
     await answersTo('StockReleased', orderId);
     // A ReserveStock arriving after its own compensation must not hold units nobody would free.
-    await producer.send('ReserveStock', { orderId, lines: [{ productId, quantity: 1 }] });
+    await send('ReserveStock', { orderId, lines: [{ productId, quantity: 1 }] });
 
     const [, again] = await answersTo('StockReleased', orderId, 2);
     expect(again!.payload).toEqual({ orderId, reason: 'TIMEOUT' });
@@ -244,13 +238,13 @@ describe('idempotency', () => {
     const id = randomUUID();
     const lines = [{ productId, quantity: 4 }];
 
-    await producer.send('ReserveStock', { orderId, lines }, { id });
-    await producer.send('ReserveStock', { orderId, lines }, { id });
+    await send('ReserveStock', { orderId, lines }, { id });
+    await send('ReserveStock', { orderId, lines }, { id });
     // A later command on the same partition: once it is answered, both copies were consumed.
-    await producer.send('CommitStock', { orderId });
+    await send('CommitStock', { orderId });
     await answersTo('StockCommitted', orderId);
 
-    expect(await emitted('StockReserved', orderId)).toHaveLength(1);
+    expect(events.envelopes('StockReserved', orderId)).toHaveLength(1);
     expect(await levelsOf(productId)).toMatchObject({ onHand: 6, reserved: 0 });
   });
 
@@ -258,10 +252,10 @@ describe('idempotency', () => {
     const productId = await productWithStock(10);
     const orderId = randomUUID();
     const lines = [{ productId, quantity: 4 }];
-    await producer.send('ReserveStock', { orderId, lines });
+    await send('ReserveStock', { orderId, lines });
     await answersTo('StockReserved', orderId);
 
-    const resent = await producer.send('ReserveStock', { orderId, lines });
+    const resent = await send('ReserveStock', { orderId, lines });
 
     const [first, second] = await answersTo('StockReserved', orderId, 2);
     expect(second!.payload).toEqual(first!.payload);
@@ -269,16 +263,16 @@ describe('idempotency', () => {
     expect(await levelsOf(productId)).toMatchObject({ reserved: 4, available: 6 });
     // Keyed by product: may arrive after the answers keyed by order.
     await answersTo('StockLevelChanged', productId, 2);
-    expect(await emitted('StockLevelChanged', productId)).toHaveLength(2);
+    expect(events.envelopes('StockLevelChanged', productId)).toHaveLength(2);
   });
 
   test('when a refused order is re-sent, then the same StockReservationFailed answers', async () => {
     const productId = await productWithStock(1);
     const orderId = randomUUID();
-    await producer.send('ReserveStock', { orderId, lines: [{ productId, quantity: 2 }] });
+    await send('ReserveStock', { orderId, lines: [{ productId, quantity: 2 }] });
     await answersTo('StockReservationFailed', orderId);
 
-    await producer.send('ReserveStock', { orderId, lines: [{ productId, quantity: 2 }] });
+    await send('ReserveStock', { orderId, lines: [{ productId, quantity: 2 }] });
 
     const [first, second] = await answersTo('StockReservationFailed', orderId, 2);
     expect(second!.payload).toEqual(first!.payload);
@@ -287,20 +281,20 @@ describe('idempotency', () => {
   test('when CommitStock and ReleaseStock are re-sent for a finished order, then the first outcome is repeated and the levels stay', async () => {
     const committedProduct = await productWithStock(10);
     const committed = randomUUID();
-    await producer.send('ReserveStock', {
+    await send('ReserveStock', {
       orderId: committed,
       lines: [{ productId: committedProduct, quantity: 1 }],
     });
-    await producer.send('CommitStock', { orderId: committed });
-    await producer.send('CommitStock', { orderId: committed });
+    await send('CommitStock', { orderId: committed });
+    await send('CommitStock', { orderId: committed });
     const releasedProduct = await productWithStock(10);
     const released = randomUUID();
-    await producer.send('ReserveStock', {
+    await send('ReserveStock', {
       orderId: released,
       lines: [{ productId: releasedProduct, quantity: 1 }],
     });
-    await producer.send('ReleaseStock', { orderId: released, reason: 'PAYMENT_DECLINED' });
-    await producer.send('ReleaseStock', { orderId: released, reason: 'TIMEOUT' });
+    await send('ReleaseStock', { orderId: released, reason: 'PAYMENT_DECLINED' });
+    await send('ReleaseStock', { orderId: released, reason: 'TIMEOUT' });
 
     await answersTo('StockCommitted', committed, 2);
     const releases = await answersTo('StockReleased', released, 2);
@@ -321,18 +315,16 @@ describe('through Kafka under contention', () => {
 
     await Promise.all(
       orderIds.map((orderId) =>
-        producer.send('ReserveStock', { orderId, lines: [{ productId, quantity: 1 }] }),
+        send('ReserveStock', { orderId, lines: [{ productId, quantity: 1 }] }),
       ),
     );
 
     const answers = await waitFor(
-      async () => {
-        const found = await Promise.all(
-          orderIds.map(
-            async (orderId) =>
-              (await emitted('StockReserved', orderId))[0] ??
-              (await emitted('StockReservationFailed', orderId))[0],
-          ),
+      () => {
+        const found = orderIds.map(
+          (orderId) =>
+            events.envelopes('StockReserved', orderId)[0] ??
+            events.envelopes('StockReservationFailed', orderId)[0],
         );
         return found.every(Boolean) && found;
       },
@@ -368,8 +360,8 @@ describe('dead letters', () => {
     const productId = await productWithStock(2);
     const next = randomUUID();
 
-    await producer.sendRaw(topics.inventoryCommands, key, JSON.stringify(malformed));
-    await producer.send('ReserveStock', { orderId: next, lines: [{ productId, quantity: 1 }] });
+    await kafka.publish({ topic: topics.inventoryCommands, key, value: JSON.stringify(malformed) });
+    await send('ReserveStock', { orderId: next, lines: [{ productId, quantity: 1 }] });
 
     const letter = await waitFor(
       () => deadLetters.messages.find((message) => message.key === key),
@@ -377,7 +369,7 @@ describe('dead letters', () => {
     );
     expect(letter.headers).toMatchObject({
       'dlq-reason': 'invalid-message',
-      'dlq-original-topic': namespaced(topics.inventoryCommands),
+      'dlq-original-topic': kafka.namespaced(topics.inventoryCommands),
     });
     expect(JSON.parse(letter.value!)).toEqual(malformed);
     await answersTo('StockReserved', next);

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { topics, type StockLevel } from '@shop/contracts';
-import { emittedBy, type EmittedEvents } from './support/events';
+import type { Collector } from '@shop/messaging/testing';
 import {
-  collect,
+  kafka,
+  send,
   startInventory,
-  startProducer,
   uniqueSku,
-  type Collector,
   type InventoryUnderTest,
 } from './support/environment';
 import { waitFor } from '@shop/testkit';
@@ -14,22 +13,18 @@ import { waitFor } from '@shop/testkit';
 jest.setTimeout(60_000);
 
 let inventory: InventoryUnderTest;
-let producer: Awaited<ReturnType<typeof startProducer>>;
 let events: Collector;
-let emitted: EmittedEvents;
 let productId: string;
 let sku: string;
 
 beforeAll(async () => {
-  [inventory, producer, events] = await Promise.all([
+  [inventory, events] = await Promise.all([
     startInventory(),
-    startProducer(),
-    collect(topics.inventoryEvents),
+    kafka.collect(topics.inventoryEvents),
   ]);
-  emitted = emittedBy(events);
   productId = randomUUID();
   sku = uniqueSku();
-  await producer.send('ProductCreated', {
+  await send('ProductCreated', {
     productId,
     sku,
     name: 'Desk',
@@ -44,7 +39,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([events?.stop(), producer?.stop()]);
+  await events?.stop();
   await inventory?.close();
 });
 
@@ -103,10 +98,10 @@ describe('POST /api/inventory/:productId/restock', () => {
       available: before.available + 7,
     });
     const changed = await waitFor(
-      async () =>
-        (await emitted('StockLevelChanged', productId)).find(
-          (e) => e.payload.onHand === after.onHand,
-        ),
+      () =>
+        events
+          .envelopes('StockLevelChanged', productId)
+          .find((e) => e.payload.onHand === after.onHand),
       { what: 'the restock StockLevelChanged' },
     );
     expect(changed.payload.sequence).toBeGreaterThan(1);

@@ -1,17 +1,11 @@
+import { databaseServiceSettings, defaultConsumerGroup } from '@shop/service-host';
 import { baseConfigSchema, envVar, loadConfig, type Env } from '@shop/service-kit';
 
 export const configSchema = baseConfigSchema
   .extend({
     SERVICE_NAME: envVar.string().default('notification'),
     PORT: envVar.port().default(8087),
-    DATABASE_URL: envVar.url(['postgres', 'postgresql']),
-    KAFKA_BROKERS: envVar.list(),
-    /** Defaults to the service name: replicas share the order and identity partitions. */
-    KAFKA_CONSUMER_GROUP: envVar.string().optional(),
-    KAFKA_TOPIC_PREFIX: envVar.topicPrefix(),
-    JWKS_URL: envVar.url(['http', 'https']),
-    JWT_ISSUER: envVar.string(),
-    JWT_AUDIENCE: envVar.string(),
+    ...databaseServiceSettings,
     SMTP_HOST: envVar.string(),
     SMTP_PORT: envVar.port(),
     /** The From header; its domain also names the Message-IDs. */
@@ -26,10 +20,7 @@ export const configSchema = baseConfigSchema
     /** The sender's fallback poll; a committed notification normally wakes it at once. */
     SEND_POLL_INTERVAL: envVar.durationMs().default(5_000),
   })
-  .transform((config) => ({
-    ...config,
-    KAFKA_CONSUMER_GROUP: config.KAFKA_CONSUMER_GROUP ?? config.SERVICE_NAME,
-  }));
+  .transform(defaultConsumerGroup);
 
 export type Config = ReturnType<typeof configSchema.parse>;
 

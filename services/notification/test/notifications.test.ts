@@ -1,8 +1,13 @@
 import type { Notification, NotificationPage } from '@shop/contracts';
 import type { CaughtMessage } from '@shop/infra/smtp-catcher';
 import request from 'supertest';
-import { startNotification, sendRetries, type NotificationUnderTest } from './support/environment';
-import { orderCancelled, orderConfirmed, userRegistered } from './support/kafka';
+import {
+  kafka,
+  startNotification,
+  sendRetries,
+  type NotificationUnderTest,
+} from './support/environment';
+import { orderCancelled, orderConfirmed, userRegistered } from './support/messages';
 import { waitFor } from '@shop/testkit';
 import { msUntilNextDue } from '../src/data/notifications';
 
@@ -37,7 +42,7 @@ describe('notification service', () => {
 
   async function registered() {
     const user = await service.newUser();
-    await service.upstream.publish(userRegistered(user));
+    await kafka.publish(userRegistered(user));
     await mailTo(user.email, 'Welcome');
     return user;
   }
@@ -55,7 +60,7 @@ describe('notification service', () => {
     const user = await service.newUser();
     const stranger = await service.newUser();
 
-    await service.upstream.publish(userRegistered(user));
+    await kafka.publish(userRegistered(user));
 
     const mail = await mailTo(user.email);
     expect(mail.subject).toBe('Welcome to shop');
@@ -81,7 +86,7 @@ describe('notification service', () => {
     const user = await registered();
     const confirmed = orderConfirmed(user.userId);
 
-    await service.upstream.publish(confirmed);
+    await kafka.publish(confirmed);
 
     const mail = await mailTo(user.email, 'is confirmed');
     expect(mail.text).toContain(confirmed.payload.orderId);
@@ -96,7 +101,7 @@ describe('notification service', () => {
   test('when an order is cancelled, then the email gives the reason in words', async () => {
     const user = await registered();
 
-    await service.upstream.publish(orderCancelled(user.userId, 'PAYMENT_DECLINED'));
+    await kafka.publish(orderCancelled(user.userId, 'PAYMENT_DECLINED'));
 
     const mail = await mailTo(user.email, 'was cancelled');
     expect(mail.text).toContain('was cancelled because the payment was declined');
@@ -110,8 +115,8 @@ describe('notification service', () => {
     // duplicate has been seen.
     const later = orderCancelled(user.userId, 'CUSTOMER_CANCELLED', confirmed.payload.orderId);
 
-    await service.upstream.publish(confirmed, confirmed);
-    await service.upstream.publish(later);
+    await kafka.publish(confirmed, confirmed);
+    await kafka.publish(later);
 
     await mailTo(user.email, 'is confirmed');
     await mailTo(user.email, 'was cancelled');
@@ -128,12 +133,12 @@ describe('notification service', () => {
     const user = await service.newUser();
     const confirmed = orderConfirmed(user.userId);
 
-    await service.upstream.publish(confirmed);
+    await kafka.publish(confirmed);
     await waitFor(async () => (await rowOf(confirmed.id))?.status === 'PENDING', {
       what: 'the notification recorded as PENDING',
     });
     expect((await listFor(user.token)).total).toBe(0);
-    await service.upstream.publish(userRegistered(user));
+    await kafka.publish(userRegistered(user));
 
     await mailTo(user.email, 'is confirmed');
     await waitFor(async () => (await rowOf(confirmed.id))?.status === 'SENT', {
@@ -143,9 +148,9 @@ describe('notification service', () => {
 
   test('when a customer has several notifications, then they are listed newest first, page by page', async () => {
     const user = await registered();
-    await service.upstream.publish(orderConfirmed(user.userId));
+    await kafka.publish(orderConfirmed(user.userId));
     await mailTo(user.email, 'is confirmed');
-    await service.upstream.publish(orderCancelled(user.userId, 'OUT_OF_STOCK'));
+    await kafka.publish(orderCancelled(user.userId, 'OUT_OF_STOCK'));
     await mailTo(user.email, 'was cancelled');
 
     const first = await waitFor(async () => {
@@ -190,7 +195,7 @@ describe('notification service', () => {
     service.catcher.failWith(451);
 
     try {
-      await service.upstream.publish(confirmed);
+      await kafka.publish(confirmed);
       await waitFor(
         async () => {
           const row = await rowOf(confirmed.id);
@@ -217,7 +222,7 @@ describe('notification service', () => {
 
     let failed;
     try {
-      await service.upstream.publish(confirmed);
+      await kafka.publish(confirmed);
       failed = await waitFor(
         async () => {
           const row = await rowOf(confirmed.id);
@@ -235,7 +240,7 @@ describe('notification service', () => {
       (item) => item.kind === 'ORDER_CONFIRMED',
     );
     expect(listed).toMatchObject({ status: 'FAILED', orderId: confirmed.payload.orderId });
-    await service.upstream.publish(orderCancelled(user.userId, 'TIMEOUT'));
+    await kafka.publish(orderCancelled(user.userId, 'TIMEOUT'));
     await mailTo(user.email, 'was cancelled');
   });
 
@@ -246,7 +251,7 @@ describe('notification service', () => {
 
     let failed;
     try {
-      await service.upstream.publish(cancelled);
+      await kafka.publish(cancelled);
       failed = await waitFor(
         async () => {
           const row = await rowOf(cancelled.id);

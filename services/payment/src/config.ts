@@ -1,3 +1,4 @@
+import { databaseServiceSettings, defaultConsumerGroup } from '@shop/service-host';
 import { baseConfigSchema, envVar, loadConfig, type Env } from '@shop/service-kit';
 import { z } from 'zod';
 
@@ -9,35 +10,26 @@ const fraction = () =>
     .transform(Number)
     .pipe(z.number().min(0, 'must be a number 0..1').max(1, 'must be a number 0..1'));
 
-export const configSchema = baseConfigSchema.extend({
-  SERVICE_NAME: envVar.string().default('payment'),
-  PORT: envVar.port().default(8086),
-  DATABASE_URL: envVar.url(['postgres', 'postgresql']),
-  DATABASE_POOL_SIZE: envVar.integer(1, 200).default(10),
-  KAFKA_BROKERS: envVar.list(),
-  /** Defaults to SERVICE_NAME: replicas of the service share the command partitions. */
-  KAFKA_CONSUMER_GROUP: envVar.string().optional(),
-  KAFKA_TOPIC_PREFIX: envVar.topicPrefix(),
-  JWKS_URL: envVar.url(['http', 'https']),
-  JWT_ISSUER: envVar.string(),
-  JWT_AUDIENCE: envVar.string(),
-  /** Retries after a transient processor failure, before answering PAYMENT_UNAVAILABLE. */
-  PROCESSOR_RETRIES: envVar.integer(0, 10).default(3),
-  /** The first retry waits up to this long (full jitter), each later one up to twice as long. */
-  PROCESSOR_RETRY_BASE: envVar.durationMs().default(100),
-  /** Cap on any one retry delay. */
-  PROCESSOR_RETRY_MAX: envVar.durationMs().default(2_000),
-  /** Simulated time the processor takes per call, for chaos runs. */
-  PROCESSOR_LATENCY: envVar.durationMs().default(0),
-  /** The fraction of otherwise-approved calls that fail transiently (and so are retried). */
-  PROCESSOR_FAILURE_RATE: fraction().default(0),
-});
+export const configSchema = baseConfigSchema
+  .extend({
+    SERVICE_NAME: envVar.string().default('payment'),
+    PORT: envVar.port().default(8086),
+    ...databaseServiceSettings,
+    /** Retries after a transient processor failure, before answering PAYMENT_UNAVAILABLE. */
+    PROCESSOR_RETRIES: envVar.integer(0, 10).default(3),
+    /** The first retry waits up to this long (full jitter), each later one up to twice as long. */
+    PROCESSOR_RETRY_BASE: envVar.durationMs().default(100),
+    /** Cap on any one retry delay. */
+    PROCESSOR_RETRY_MAX: envVar.durationMs().default(2_000),
+    /** Simulated time the processor takes per call, for chaos runs. */
+    PROCESSOR_LATENCY: envVar.durationMs().default(0),
+    /** The fraction of otherwise-approved calls that fail transiently (and so are retried). */
+    PROCESSOR_FAILURE_RATE: fraction().default(0),
+  })
+  .transform(defaultConsumerGroup);
 
-export type Config = Omit<z.output<typeof configSchema>, 'KAFKA_CONSUMER_GROUP'> & {
-  KAFKA_CONSUMER_GROUP: string;
-};
+export type Config = z.output<typeof configSchema>;
 
 export function readConfig(env: Env = process.env): Config {
-  const config = loadConfig(configSchema, env);
-  return { ...config, KAFKA_CONSUMER_GROUP: config.KAFKA_CONSUMER_GROUP ?? config.SERVICE_NAME };
+  return loadConfig(configSchema, env);
 }

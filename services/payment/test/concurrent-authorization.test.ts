@@ -8,7 +8,7 @@ import type { CardProcessor } from '../src/domain/card-processor';
 import { authorizePayment } from '../src/domain/authorize-payment';
 import { recordAfterInbox } from '../src/messaging/record-after';
 import { logger } from './support/environment';
-import { authorizePayment as authorizeCommand } from './support/kafka';
+import { authorizePayment as authorizeCommand } from './support/messages';
 
 jest.setTimeout(30_000);
 

@@ -1,35 +1,23 @@
 import { topics } from '@shop/contracts';
-import type { KafkaClient } from '@shop/messaging';
-import { startPayment, type PaymentUnderTest } from './support/environment';
-import {
-  authorizePayment,
-  collect,
-  OrderServiceStandIn,
-  testKafka,
-  type Collector,
-} from './support/kafka';
+import type { Collector } from '@shop/messaging/testing';
+import { kafka, startPayment, type PaymentUnderTest } from './support/environment';
+import { authorizePayment } from './support/messages';
 import { waitForPaymentEvents } from './support/payment-events';
 
 jest.setTimeout(90_000);
 
 let payment: PaymentUnderTest;
-let kafka: KafkaClient;
-let order: OrderServiceStandIn;
 let collector: Collector;
 
 beforeAll(async () => {
-  kafka = testKafka();
-  order = new OrderServiceStandIn(kafka);
   [payment, collector] = await Promise.all([
     startPayment({ PROCESSOR_FAILURE_RATE: '1', PROCESSOR_RETRIES: '2' }),
-    collect(kafka, [topics.paymentEvents]),
-    order.connect(),
-  ]).then(([service, events]) => [service, events] as const);
+    kafka.collect(topics.paymentEvents),
+  ]);
 });
 
 afterAll(async () => {
   await collector?.stop();
-  await order?.disconnect();
   await payment?.close();
 });
 
@@ -38,7 +26,7 @@ it('when the failure rate is 1, then every authorization is retried and ends PAY
     authorizePayment({ paymentToken }),
   );
 
-  await order.send(...commands);
+  await kafka.publish(...commands);
 
   for (const command of commands) {
     const [event] = await waitForPaymentEvents(collector, command.payload.orderId);
@@ -57,7 +45,7 @@ it('when the failure rate is 1, then every authorization is retried and ends PAY
 it('when the failure rate is 1, then declines by token are still answered at once', async () => {
   const command = authorizePayment({ paymentToken: 'tok_chargeDeclined' });
 
-  await order.send(command);
+  await kafka.publish(command);
 
   const [event] = await waitForPaymentEvents(collector, command.payload.orderId);
   expect(event?.payload).toEqual({ orderId: command.payload.orderId, reason: 'PAYMENT_DECLINED' });

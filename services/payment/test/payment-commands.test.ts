@@ -1,38 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { topics } from '@shop/contracts';
-import type { KafkaClient } from '@shop/messaging';
-import { startPayment, type PaymentUnderTest } from './support/environment';
-import {
-  authorizePayment,
-  collect,
-  OrderServiceStandIn,
-  refundPayment,
-  testKafka,
-  type Collector,
-} from './support/kafka';
+import type { Collector } from '@shop/messaging/testing';
+import { kafka, startPayment, type PaymentUnderTest } from './support/environment';
+import { authorizePayment, refundPayment } from './support/messages';
 import { deadLettersOf, paymentEventsOf, waitForPaymentEvents } from './support/payment-events';
 import { waitFor } from '@shop/testkit';
 
 jest.setTimeout(90_000);
 
 let payment: PaymentUnderTest;
-let kafka: KafkaClient;
-let order: OrderServiceStandIn;
 let collector: Collector;
 
 beforeAll(async () => {
-  kafka = testKafka();
-  order = new OrderServiceStandIn(kafka);
   [payment, collector] = await Promise.all([
     startPayment(),
-    collect(kafka, [topics.paymentEvents, `${topics.paymentCommands}.dlq`]),
-    order.connect(),
-  ]).then(([service, events]) => [service, events] as const);
+    kafka.collect(topics.paymentEvents, `${topics.paymentCommands}.dlq`),
+  ]);
 });
 
 afterAll(async () => {
   await collector?.stop();
-  await order?.disconnect();
   await payment?.close();
 });
 
@@ -56,7 +43,7 @@ describe('authorizing a payment', () => {
     async (paymentToken) => {
       const command = authorizePayment({ paymentToken, amountCents: 12_345, currency: 'USD' });
 
-      await order.send(command);
+      await kafka.publish(command);
 
       const [event] = await waitForPaymentEvents(collector, command.payload.orderId);
       const [row] = await paymentRows(command.payload.orderId);
@@ -83,7 +70,7 @@ describe('authorizing a payment', () => {
   ])('when the token is %s, then PaymentDeclined with %s', async (paymentToken, reason) => {
     const command = authorizePayment({ paymentToken });
 
-    await order.send(command);
+    await kafka.publish(command);
 
     const [event] = await waitForPaymentEvents(collector, command.payload.orderId);
     expect(event).toMatchObject({
@@ -99,7 +86,7 @@ describe('authorizing a payment', () => {
   it('when the processor keeps failing (tok_processingError), then it is retried, then PAYMENT_UNAVAILABLE', async () => {
     const command = authorizePayment({ paymentToken: 'tok_processingError' });
 
-    await order.send(command);
+    await kafka.publish(command);
 
     const [event] = await waitForPaymentEvents(collector, command.payload.orderId);
     expect(event).toMatchObject({
@@ -120,7 +107,7 @@ describe('authorizing a payment', () => {
       authorizePayment({ paymentToken: 'tok_visa' }),
     );
 
-    await order.send(...commands);
+    await kafka.publish(...commands);
 
     for (const command of commands) {
       const [event] = await waitForPaymentEvents(collector, command.payload.orderId);
@@ -135,7 +122,7 @@ describe('authorizing a payment', () => {
     const first = authorizePayment({ paymentToken: 'tok_visa' });
     const resent = { ...first, id: randomUUID() };
 
-    await order.send(first, first, resent);
+    await kafka.publish(first, first, resent);
 
     // The redelivery (same id) is skipped by the inbox; the re-send (new id) is answered again.
     const events = await waitForPaymentEvents(collector, first.payload.orderId, 2);
@@ -160,7 +147,7 @@ describe('authorizing a payment', () => {
     const first = authorizePayment({ paymentToken: 'tok_insufficientFunds' });
     const resent = { ...first, id: randomUUID() };
 
-    await order.send(first, resent);
+    await kafka.publish(first, resent);
 
     const events = await waitForPaymentEvents(collector, first.payload.orderId, 2);
     expect(events.map((event) => event.payload)).toEqual([
@@ -179,7 +166,7 @@ describe('refunding a payment', () => {
     const { orderId } = authorize.payload;
     const refund = refundPayment({ orderId, amountCents: 2_500 });
 
-    await order.send(authorize, refund);
+    await kafka.publish(authorize, refund);
 
     const [authorized, refunded] = await waitForPaymentEvents(collector, orderId, 2);
     expect(authorized?.type).toBe('PaymentAuthorized');
@@ -210,7 +197,7 @@ describe('refunding a payment', () => {
     const refund = refundPayment({ orderId });
     const resent = { ...refund, id: randomUUID() };
 
-    await order.send(authorize, refund, refund, resent);
+    await kafka.publish(authorize, refund, refund, resent);
 
     const events = await waitForPaymentEvents(collector, orderId, 3);
     const refunds = events.filter((event) => event.type === 'PaymentRefunded');
@@ -231,7 +218,7 @@ describe('refunding a payment', () => {
     // Same key, so the same partition: its answer arrives only after the refund was handled.
     const later = authorizePayment({ orderId, paymentToken: 'tok_chargeDeclined' });
 
-    await order.send(refund, later);
+    await kafka.publish(refund, later);
 
     await waitForPaymentEvents(collector, orderId);
     expect(paymentEventsOf(collector, orderId).map((event) => event.type)).toEqual([
@@ -247,7 +234,7 @@ describe('refunding a payment', () => {
     const authorize = authorizePayment({ paymentToken: 'tok_visa', amountCents: 1_000 });
     const { orderId } = authorize.payload;
 
-    await order.send(authorize, refundPayment({ orderId, amountCents: 1_001 }));
+    await kafka.publish(authorize, refundPayment({ orderId, amountCents: 1_001 }));
 
     const [letter] = await waitFor(
       () => {
@@ -272,8 +259,8 @@ describe('a malformed command', () => {
       payload: { orderId, amountCents: -5 },
     });
 
-    await order.sendRaw(orderId, malformed);
-    await order.send(authorizePayment({ orderId, paymentToken: 'tok_visa' }));
+    await kafka.publish({ topic: topics.paymentCommands, key: orderId, value: malformed });
+    await kafka.publish(authorizePayment({ orderId, paymentToken: 'tok_visa' }));
 
     const [event] = await waitForPaymentEvents(collector, orderId);
     expect(event?.type).toBe('PaymentAuthorized');
@@ -297,7 +284,7 @@ describe('the operations endpoints', () => {
   it("when an admin asks for an order's payments, then the payment and its refunds are listed", async () => {
     const authorize = authorizePayment({ paymentToken: 'tok_visa', amountCents: 700 });
     const { orderId } = authorize.payload;
-    await order.send(authorize, refundPayment({ orderId, amountCents: 300 }));
+    await kafka.publish(authorize, refundPayment({ orderId, amountCents: 300 }));
     await waitForPaymentEvents(collector, orderId, 2);
 
     const { status, body } = await get(`/api/payments?orderId=${orderId}`, 'admin');
@@ -341,7 +328,7 @@ describe('the operations endpoints', () => {
       currency: 'JPY',
     });
     const { orderId } = authorize.payload;
-    await order.send(authorize, refundPayment({ orderId, amountCents: 900, currency: 'JPY' }));
+    await kafka.publish(authorize, refundPayment({ orderId, amountCents: 900, currency: 'JPY' }));
     await waitForPaymentEvents(collector, orderId, 2);
 
     const { status, body } = await get('/api/payments/summary', 'admin');

@@ -1,47 +1,39 @@
 import { topics } from '@shop/contracts';
-import type { KafkaClient } from '@shop/messaging';
-import { startPayment, type PaymentUnderTest } from './support/environment';
-import {
-  authorizePayment,
-  collect,
-  OrderServiceStandIn,
-  testKafka,
-  type Collector,
-} from './support/kafka';
+import { kafkaTestKit, type Collector, type KafkaTestKit } from '@shop/messaging/testing';
+import { kafka, logger, startPayment, type PaymentUnderTest } from './support/environment';
+import { authorizePayment } from './support/messages';
 import { waitForPaymentEvents } from './support/payment-events';
-import { newTopicPrefix, topicPrefix } from './support/topic-namespace';
 
 jest.setTimeout(90_000);
 
 interface Namespace {
   payment: PaymentUnderTest;
-  order: OrderServiceStandIn;
+  /** Plays the order service in this namespace. */
+  kafka: KafkaTestKit;
   events: Collector;
 }
 
-let kafka: KafkaClient;
 let ours: Namespace;
 let theirs: Namespace;
 
-async function startIn(prefix: string): Promise<Namespace> {
-  const order = new OrderServiceStandIn(kafka, prefix);
+async function startIn(namespace: KafkaTestKit): Promise<Namespace> {
   const [payment, events] = await Promise.all([
-    startPayment({}, { topicPrefix: prefix }),
-    collect(kafka, [topics.paymentEvents], prefix),
-    order.connect(),
+    startPayment({}, { namespace }),
+    namespace.collect(topics.paymentEvents),
   ]);
-  return { payment, order, events };
+  return { payment, kafka: namespace, events };
 }
 
 async function stop(namespace: Namespace | undefined): Promise<void> {
   await namespace?.events.stop();
-  await namespace?.order.disconnect();
   await namespace?.payment.close();
 }
 
 beforeAll(async () => {
-  kafka = testKafka();
-  [ours, theirs] = await Promise.all([startIn(topicPrefix), startIn(newTopicPrefix())]);
+  [ours, theirs] = await Promise.all([
+    startIn(kafka),
+    startIn(kafkaTestKit({ clientId: 'payment-test', logger })),
+  ]);
 });
 
 afterAll(async () => {
@@ -53,7 +45,7 @@ test('when a command is sent in one topic namespace, then only the payment servi
   // Proves the other service is consuming while ours answers, so its silence means something.
   const theirCommand = authorizePayment({ paymentToken: 'tok_visa' });
 
-  await Promise.all([ours.order.send(command), theirs.order.send(theirCommand)]);
+  await Promise.all([ours.kafka.publish(command), theirs.kafka.publish(theirCommand)]);
 
   const [[answer], [theirAnswer]] = await Promise.all([
     waitForPaymentEvents(ours.events, command.payload.orderId),

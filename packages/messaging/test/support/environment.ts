@@ -49,9 +49,17 @@ export async function createTestBed(tables: string): Promise<TestBed> {
     kafka,
     topic,
     dlq,
+    /** Once every consumer and producer of the test has stopped: leaves no topic behind. */
     async close() {
       await pool.end();
       await database.drop();
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        await admin.deleteTopics({ topics: [topic, dlq] });
+      } finally {
+        await admin.disconnect();
+      }
     },
   };
 }

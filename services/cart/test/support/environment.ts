@@ -1,13 +1,12 @@
 import { cartSchema, problemSchema, type Cart, type Problem } from '@shop/contracts';
 import { startTestIssuer, type TestIssuer } from '@shop/auth/testing';
-import { createKafka, type KafkaClient } from '@shop/messaging';
+import { kafkaTestKit } from '@shop/messaging/testing';
 import { createLogger } from '@shop/service-kit';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { configSchema, type Config } from '../../src/config';
 import { startService, type RunningService } from '../../src/service';
 import { startCatalogStub, type CatalogStub } from './catalog-stub';
-import { dropTopicNamespace, topicNamespace, topicPrefix } from './topic-namespace';
 import { uniqueName } from '@shop/testkit';
 
 export const logger = createLogger({
@@ -17,19 +16,14 @@ export const logger = createLogger({
 
 export { uniqueName };
 
-export function requiredEnv(name: 'REDIS_URL' | 'KAFKA_BROKERS'): string {
+export function requiredEnv(name: 'REDIS_URL'): string {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set: is the infrastructure up?`);
   return value;
 }
 
-export function testKafka(): KafkaClient {
-  return createKafka({
-    brokers: requiredEnv('KAFKA_BROKERS').split(','),
-    clientId: uniqueName('cart-test'),
-    logger,
-  });
-}
+/** This test file's topic namespace (jest gives each test file its own modules). */
+export const kafka = kafkaTestKit({ clientId: 'cart-test', logger });
 
 export interface CartUnderTest {
   url: string;
@@ -49,19 +43,18 @@ export interface CartUnderTest {
  * stubbed catalog and a test token issuer, on port 0.
  */
 export async function startCart(env: Record<string, string> = {}): Promise<CartUnderTest> {
-  const kafka = testKafka();
   const [issuer, catalog] = await Promise.all([
     startTestIssuer(),
     startCatalogStub(),
-    topicNamespace(kafka, topicPrefix),
+    kafka.ready(),
   ]);
   const config = configSchema.parse({
     SERVICE_NAME: 'cart',
     REDIS_URL: requiredEnv('REDIS_URL'),
     CART_KEY_PREFIX: `${uniqueName('cart-test')}:`,
-    KAFKA_BROKERS: requiredEnv('KAFKA_BROKERS'),
+    KAFKA_BROKERS: kafka.brokers,
     KAFKA_CONSUMER_GROUP: uniqueName('cart-test'),
-    KAFKA_TOPIC_PREFIX: topicPrefix,
+    KAFKA_TOPIC_PREFIX: kafka.prefix,
     CATALOG_URL: catalog.url,
     JWKS_URL: issuer.jwksUrl,
     JWT_ISSUER: issuer.issuer,
@@ -88,7 +81,7 @@ export async function startCart(env: Record<string, string> = {}): Promise<CartU
       const keys = await redis.keys(`${config.CART_KEY_PREFIX}*`);
       if (keys.length > 0) await redis.del(...keys);
       await redis.quit();
-      await Promise.all([catalog.close(), issuer.close(), dropTopicNamespace(kafka, topicPrefix)]);
+      await Promise.all([catalog.close(), issuer.close(), kafka.drop()]);
     },
   };
 }

@@ -1,22 +1,19 @@
 import type { CreateProductInput } from '@shop/contracts';
+import { kafkaTestKit } from '@shop/messaging/testing';
 import { createPool, type Pool } from '@shop/postgres';
 import { createScratchDatabase, type ScratchDatabase } from '@shop/postgres/testing';
 import { createLogger } from '@shop/service-kit';
+import { uniqueName } from '@shop/testkit';
 import { configSchema, type Config } from '../../src/config';
 import { startService, type RunningService } from '../../src/service';
-import {
-  dropTopicNamespace,
-  ensureTopicNamespace,
-  kafkaBrokers,
-  testKafka,
-  topicPrefix,
-  uniqueName,
-} from './kafka';
 
 export const logger = createLogger({
   service: 'catalog-test',
   level: (process.env.TEST_LOG_LEVEL as 'silent' | undefined) ?? 'silent',
 });
+
+/** This test file's topic namespace (jest gives each test file its own modules). */
+export const kafka = kafkaTestKit({ clientId: 'catalog-test', logger });
 
 export interface TestIssuerSettings {
   jwksUrl: string;
@@ -35,7 +32,7 @@ export interface CatalogUnderTest {
 
 /**
  * One catalog per test file: a scratch database, a fresh consumer group, port 0, and the file's
- * own topic namespace (dropped by `close()`, so stop the file's collectors first).
+ * own topic namespace (dropped by `close()`).
  */
 export async function startCatalog(
   issuer: TestIssuerSettings,
@@ -47,14 +44,13 @@ export async function startCatalog(
   const adminUrl = process.env.POSTGRES_ADMIN_URL;
   if (!adminUrl) throw new Error('POSTGRES_ADMIN_URL is not set: is the infrastructure up?');
   const database: ScratchDatabase = await createScratchDatabase(adminUrl);
-  const kafka = testKafka();
-  await ensureTopicNamespace(kafka);
+  await kafka.ready();
   const config = configSchema.parse({
     SERVICE_NAME: 'catalog',
     DATABASE_URL: database.url,
-    KAFKA_BROKERS: kafkaBrokers().join(','),
+    KAFKA_BROKERS: kafka.brokers,
     KAFKA_CONSUMER_GROUP: uniqueName('catalog-test'),
-    KAFKA_TOPIC_PREFIX: topicPrefix,
+    KAFKA_TOPIC_PREFIX: kafka.prefix,
     JWKS_URL: issuer.jwksUrl,
     JWT_ISSUER: issuer.issuer,
     JWT_AUDIENCE: issuer.audience,
@@ -88,7 +84,7 @@ export async function startCatalog(
       await service.stop();
       await db.end();
       await database.drop();
-      await dropTopicNamespace(kafka);
+      await kafka.drop();
     },
   };
   return handle;

@@ -1,16 +1,18 @@
 import { generateSigningKey, type PrivateSigningJwk } from '@shop/auth';
+import { kafkaTestKit } from '@shop/messaging/testing';
 import { createPool, type Pool } from '@shop/postgres';
 import { createScratchDatabase, type ScratchDatabase } from '@shop/postgres/testing';
 import { createLogger } from '@shop/service-kit';
 import { readConfig, type Config } from '../../src/config';
 import { startService, type RunningService } from '../../src/service';
-import { kafkaBrokers, testKafka } from './kafka';
-import { dropTopicNamespace, topicNamespace, topicPrefix } from './topic-namespace';
 
 export const logger = createLogger({
   service: 'identity-test',
   level: (process.env.TEST_LOG_LEVEL as 'silent' | undefined) ?? 'silent',
 });
+
+/** This test file's topic namespace (jest gives each test file its own modules). */
+export const kafka = kafkaTestKit({ clientId: 'identity-test', logger });
 
 export interface IdentityUnderTest {
   url: string;
@@ -29,14 +31,13 @@ export interface IdentityUnderTest {
 export async function startIdentity(env: Record<string, string> = {}): Promise<IdentityUnderTest> {
   const adminUrl = process.env.POSTGRES_ADMIN_URL;
   if (!adminUrl) throw new Error('POSTGRES_ADMIN_URL is not set: is the infrastructure up?');
-  const kafka = testKafka();
-  await topicNamespace(kafka, topicPrefix);
+  await kafka.ready();
   const database: ScratchDatabase = await createScratchDatabase(adminUrl);
   const signingKey = await generateSigningKey();
   const config = readConfig({
     DATABASE_URL: database.url,
-    KAFKA_BROKERS: kafkaBrokers().join(','),
-    KAFKA_TOPIC_PREFIX: topicPrefix,
+    KAFKA_BROKERS: kafka.brokers,
+    KAFKA_TOPIC_PREFIX: kafka.prefix,
     JWT_PRIVATE_JWK: JSON.stringify(signingKey),
     JWT_ISSUER: 'shop-identity-test',
     JWT_AUDIENCE: 'shop-test',
@@ -65,7 +66,7 @@ export async function startIdentity(env: Record<string, string> = {}): Promise<I
       await service.stop();
       await db.end();
       await database.drop();
-      await dropTopicNamespace(kafka, topicPrefix);
+      await kafka.drop();
     },
   };
 }

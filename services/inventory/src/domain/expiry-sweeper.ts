@@ -1,4 +1,4 @@
-import { withTransaction, type Pool } from '@shop/postgres';
+import { startWorkerLoop, withTransaction, type Pool } from '@shop/postgres';
 import type { Logger } from '@shop/service-kit';
 import { expireNextReservation } from './expire-reservation';
 
@@ -30,11 +30,10 @@ export function startExpirySweeper({
   maxPerRound = 500,
 }: ExpirySweeperOptions): ExpirySweeper {
   const log = logger.child({ component: 'expiry-sweeper' });
-  const stopping = new AbortController();
 
-  async function sweep(): Promise<number> {
+  async function sweep(stopping?: AbortSignal): Promise<number> {
     let released = 0;
-    while (released < maxPerRound && !stopping.signal.aborted) {
+    while (released < maxPerRound && !stopping?.aborted) {
       const orderId = await withTransaction(pool, expireNextReservation);
       if (orderId === undefined) break;
       log.info({ orderId }, 'reservation expired; units released');
@@ -43,37 +42,15 @@ export function startExpirySweeper({
     return released;
   }
 
-  async function run(): Promise<void> {
-    while (!stopping.signal.aborted) {
-      try {
-        await sweep();
-      } catch (error) {
-        log.error({ err: error }, 'expiry sweep failed; trying again next round');
-      }
-      await pause(intervalMs, stopping.signal);
-    }
-  }
-
-  const running = run();
-  return {
-    sweep,
-    async stop() {
-      stopping.abort();
-      await running;
+  const loop = startWorkerLoop({
+    name: 'expiry sweeper',
+    logger: log,
+    idleMs: intervalMs,
+    async round(stopping) {
+      await sweep(stopping);
+      // Even after a full round: the rest of a backlog waits for the next pause (maxPerRound).
+      return 'idle';
     },
-  };
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    // An abort that came while the round ran has already fired; it would not wake us again.
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
   });
+  return { sweep: () => sweep(), stop: () => loop.stop() };
 }

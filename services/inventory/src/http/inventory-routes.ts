@@ -2,7 +2,7 @@ import type { JwtVerifier } from '@shop/auth';
 import { requireAuth, requireRole } from '@shop/auth';
 import { productIdParamsSchema, restockBodySchema } from '@shop/contracts';
 import type { Pool } from '@shop/postgres';
-import { currentContext, outgoingHeaders, parseBody, parseParams } from '@shop/service-kit';
+import { currentContext, parseBody, parseParams } from '@shop/service-kit';
 import { Router } from 'express';
 import { getStockLevel, restock } from '../domain/stock-levels';
 
@@ -29,10 +29,7 @@ export function inventoryRoutes({ pool, verifier }: InventoryRoutesDeps): Router
       const levels = await restock(
         pool,
         { productId, quantity },
-        {
-          correlationId: currentContext()?.requestId ?? productId,
-          traceparent: outgoingHeaders().traceparent,
-        },
+        { correlationId: currentContext()?.requestId ?? productId },
       );
       res.json(levels);
     },

@@ -1,11 +1,6 @@
 import type { Message } from '@shop/contracts';
-import type { Handlers, MessageContext } from '@shop/messaging';
-import {
-  contextFromHeaders,
-  outgoingHeaders,
-  runWithContext,
-  type Logger,
-} from '@shop/service-kit';
+import type { Handlers } from '@shop/messaging';
+import type { Logger } from '@shop/service-kit';
 import { commitStock } from '../domain/commit-stock';
 import { createStockForProduct, refreshProductSku } from '../domain/product-stock';
 import { releaseStock } from '../domain/release-stock';
@@ -28,44 +23,28 @@ export const handledTypes = [
 
 export function inventoryHandlers({ reservationTtlMs, logger }: HandlerSettings) {
   return {
-    ProductCreated: (message, tx, context) =>
-      traced(message, context, message.correlationId, (cause) =>
-        createStockForProduct(tx, message.payload, cause),
-      ),
+    ProductCreated: (message, tx) =>
+      createStockForProduct(tx, message.payload, causedBy(message, message.correlationId)),
     ProductUpdated: (message, tx) => refreshProductSku(tx, message.payload),
-    ReserveStock: (message, tx, context) =>
-      traced(message, context, message.payload.orderId, async (cause) => {
-        await reserveStock(tx, message.payload, { ttlMs: reservationTtlMs }, cause);
-      }),
-    ReleaseStock: (message, tx, context) =>
-      traced(message, context, message.payload.orderId, async (cause) => {
-        await releaseStock(tx, message.payload, cause);
-      }),
-    CommitStock: (message, tx, context) =>
-      traced(message, context, message.payload.orderId, async (cause) => {
-        const outcome = await commitStock(tx, message.payload, cause);
-        if (outcome.type === 'Ignored') {
-          logger.warn({ orderId: message.payload.orderId }, 'CommitStock for an unknown order');
-        }
-      }),
+    ReserveStock: async (message, tx) => {
+      const cause = causedBy(message, message.payload.orderId);
+      await reserveStock(tx, message.payload, { ttlMs: reservationTtlMs }, cause);
+    },
+    ReleaseStock: async (message, tx) => {
+      const cause = causedBy(message, message.payload.orderId);
+      await releaseStock(tx, message.payload, cause);
+    },
+    CommitStock: async (message, tx) => {
+      const cause = causedBy(message, message.payload.orderId);
+      const outcome = await commitStock(tx, message.payload, cause);
+      if (outcome.type === 'Ignored') {
+        logger.warn({ orderId: message.payload.orderId }, 'CommitStock for an unknown order');
+      }
+    },
   } satisfies Required<Pick<Handlers<Message>, (typeof handledTypes)[number]>>;
 }
 
-/**
- * Runs the handler in the producer's trace (its log lines carry the trace id) and hands it the
- * cause its events carry: the order id as correlation id for saga traffic, the message as cause.
- */
-function traced(
-  message: Message,
-  context: MessageContext,
-  correlationId: string,
-  work: (cause: Cause) => Promise<void>,
-): Promise<void> {
-  const requestContext = contextFromHeaders({
-    requestId: context.headers['x-request-id'],
-    traceparent: context.traceparent,
-  });
-  return runWithContext(requestContext, () =>
-    work({ correlationId, causationId: message.id, traceparent: outgoingHeaders().traceparent }),
-  );
+/** The cause its messages carry: the order id as correlation id for saga traffic, the message as cause. */
+function causedBy(message: Message, correlationId: string): Cause {
+  return { correlationId, causationId: message.id };
 }

@@ -1,16 +1,21 @@
-import { backoffDelay, type Backoff } from '@shop/messaging';
-import type { Pool } from '@shop/postgres';
+import {
+  backoffDelay,
+  startWorkerLoop,
+  type Backoff,
+  type Pool,
+  type RoundResult,
+} from '@shop/postgres';
 import type { Logger } from '@shop/service-kit';
 import {
   claimDueNotifications,
   markFailed,
   markSent,
   msUntilNextDue,
+  pendingChannel,
   releaseClaims,
   scheduleRetry,
   type ClaimedNotification,
 } from '../data/notifications';
-import { listenForPending } from '../data/pending-listener';
 import { isPermanentSmtpFailure, messageIdFor, type Mailer } from '../mail/smtp-mailer';
 import { renderNotification } from './render';
 
@@ -48,15 +53,6 @@ export function startSender(options: SenderOptions): RunningSender {
   const { pool, mailer, from, retries, backoff } = options;
   const logger = options.logger.child({ component: 'sender' });
   const batchSize = options.batchSize ?? 20;
-  const stopping = new AbortController();
-
-  let nudged = false;
-  let wake: () => void = () => undefined;
-  const nudge = () => {
-    nudged = true;
-    wake();
-  };
-  const listener = listenForPending(pool, logger, nudge);
 
   async function deliver(notification: ClaimedNotification): Promise<void> {
     const message = renderNotification(notification.details, notification);
@@ -84,65 +80,31 @@ export function startSender(options: SenderOptions): RunningSender {
     logger.info({ notificationId: notification.id, kind: notification.details.kind }, 'sent');
   }
 
-  /** Sends what is due; returns how long to wait before looking again. */
-  async function round(): Promise<number> {
+  /** Sends what is due; says how long to wait before looking again. */
+  async function round(stopping: AbortSignal): Promise<RoundResult> {
     const claimed = await claimDueNotifications(pool, { limit: batchSize, leaseMs });
     for (const [index, notification] of claimed.entries()) {
-      if (stopping.signal.aborted) {
+      if (stopping.aborted) {
         await releaseClaims(
           pool,
           claimed.slice(index).map((unsent) => unsent.id),
         );
-        return 0;
+        return 'more';
       }
       await deliver(notification);
     }
-    if (claimed.length === batchSize) return 0;
-    const nextDue = await msUntilNextDue(pool);
-    return Math.min(nextDue ?? options.pollIntervalMs, options.pollIntervalMs);
+    if (claimed.length === batchSize) return 'more';
+    // Nothing pending is no due time at all: sleep the whole poll interval (or until nudged).
+    const nextDueMs = await msUntilNextDue(pool);
+    return nextDueMs === undefined ? 'idle' : { idleMs: nextDueMs };
   }
 
-  function pause(ms: number): Promise<void> {
-    if (nudged || ms <= 0) {
-      nudged = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      wake = done;
-      stopping.signal.addEventListener('abort', done, { once: true });
-      function done() {
-        clearTimeout(timer);
-        wake = () => undefined;
-        nudged = false;
-        stopping.signal.removeEventListener('abort', done);
-        resolve();
-      }
-    });
-  }
-
-  async function run(): Promise<void> {
-    let failures = 0;
-    while (!stopping.signal.aborted) {
-      let waitMs: number;
-      try {
-        waitMs = await round();
-        failures = 0;
-      } catch (error) {
-        failures += 1;
-        logger.error({ err: error }, 'sender round failed (database unreachable?)');
-        waitMs = backoffDelay(failures, { baseMs: 500, maxMs: 30_000 });
-      }
-      await pause(waitMs);
-    }
-  }
-
-  const running = run();
-  return {
-    async stop() {
-      stopping.abort();
-      await running;
-      await listener.close();
-    },
-  };
+  const loop = startWorkerLoop({
+    name: 'sender',
+    logger,
+    round,
+    idleMs: options.pollIntervalMs,
+    wakeOn: { pool, channel: pendingChannel },
+  });
+  return { stop: () => loop.stop() };
 }

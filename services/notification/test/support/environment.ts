@@ -1,18 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { startTestIssuer, type TestIssuer } from '@shop/auth/testing';
 import { startSmtpCatcher, type SmtpCatcher } from '@shop/infra/smtp-catcher';
+import { kafkaTestKit } from '@shop/messaging/testing';
 import { createPool, type Pool } from '@shop/postgres';
 import { createScratchDatabase, type ScratchDatabase } from '@shop/postgres/testing';
 import { createLogger } from '@shop/service-kit';
+import { uniqueName } from '@shop/testkit';
 import { configSchema } from '../../src/config';
 import { startService, type RunningService } from '../../src/service';
-import { connectUpstream, kafkaBrokers, testKafka, uniqueName, type Upstream } from './kafka';
-import { dropTopicNamespace, topicNamespace, topicPrefix } from './topic-namespace';
 
 export const logger = createLogger({
   service: 'notification-test',
   level: (process.env.TEST_LOG_LEVEL as 'silent' | undefined) ?? 'silent',
 });
+
+/** This test file's topic namespace, where the test plays identity and order. */
+export const kafka = kafkaTestKit({ clientId: 'notification-test', logger });
 
 export const sendRetries = 3;
 
@@ -20,7 +23,6 @@ export interface NotificationUnderTest {
   url: string;
   catcher: SmtpCatcher;
   issuer: TestIssuer;
-  upstream: Upstream;
   /** The service's scratch database, for what the API does not show (PENDING rows). */
   db: Pool;
   /** A fresh user id with a token for it and a mailbox nobody else uses. */
@@ -35,16 +37,15 @@ export interface NotificationUnderTest {
 export async function startNotification(): Promise<NotificationUnderTest> {
   const adminUrl = process.env.POSTGRES_ADMIN_URL;
   if (!adminUrl) throw new Error('POSTGRES_ADMIN_URL is not set: is the infrastructure up?');
-  const kafka = testKafka(logger);
-  await topicNamespace(kafka, topicPrefix);
+  await kafka.ready();
   const database: ScratchDatabase = await createScratchDatabase(adminUrl);
   const catcher = await startSmtpCatcher();
   const issuer = await startTestIssuer();
   const config = configSchema.parse({
     DATABASE_URL: database.url,
-    KAFKA_BROKERS: kafkaBrokers().join(','),
+    KAFKA_BROKERS: kafka.brokers,
     KAFKA_CONSUMER_GROUP: uniqueName('notification-test'),
-    KAFKA_TOPIC_PREFIX: topicPrefix,
+    KAFKA_TOPIC_PREFIX: kafka.prefix,
     JWKS_URL: issuer.jwksUrl,
     JWT_ISSUER: issuer.issuer,
     JWT_AUDIENCE: issuer.audience,
@@ -61,7 +62,6 @@ export async function startNotification(): Promise<NotificationUnderTest> {
     port: 0,
     consumer: { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1_000, maxAttempts: 3 },
   });
-  const upstream = await connectUpstream(kafka);
   const db = createPool({
     connectionString: database.url,
     max: 2,
@@ -71,7 +71,6 @@ export async function startNotification(): Promise<NotificationUnderTest> {
     url: service.url,
     catcher,
     issuer,
-    upstream,
     db,
     async newUser() {
       const userId = randomUUID();
@@ -83,13 +82,12 @@ export async function startNotification(): Promise<NotificationUnderTest> {
       };
     },
     async close() {
-      await upstream.close();
       await service.stop();
       await db.end();
       await catcher.close();
       await issuer.close();
       await database.drop();
-      await dropTopicNamespace(kafka, topicPrefix);
+      await kafka.drop();
     },
   };
 }

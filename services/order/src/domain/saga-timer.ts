@@ -1,4 +1,4 @@
-import { withTransaction, type Pool } from '@shop/postgres';
+import { startWorkerLoop, withTransaction, type Pool } from '@shop/postgres';
 import type { Logger } from '@shop/service-kit';
 import { purgeIdempotencyKeys } from '../data/idempotency-keys';
 import { runDueSaga, type SagaSettings } from './saga';
@@ -27,7 +27,6 @@ const purgeEveryMs = 60_000;
  * Drives the sagas' deadlines from their stored state alone, so a restarted instance resumes every
  * unfinished saga on its first tick. Each saga is handled in its own short transaction and claimed
  * with SKIP LOCKED, so several instances tick side by side without handling one saga twice.
- * A loop with a pause rather than setInterval, so a slow round is never overlapped by the next.
  */
 export function startSagaTimer({
   pool,
@@ -38,12 +37,11 @@ export function startSagaTimer({
   maxPerRound = 200,
 }: SagaTimerOptions): SagaTimer {
   const log = logger.child({ component: 'saga-timer' });
-  const stopping = new AbortController();
   let lastPurge = 0;
 
-  async function tick(): Promise<number> {
+  async function tick(stopping?: AbortSignal): Promise<number> {
     let handled = 0;
-    while (handled < maxPerRound && !stopping.signal.aborted) {
+    while (handled < maxPerRound && !stopping?.aborted) {
       const context = { now: new Date(), settings, cause: {} };
       const orderId = await withTransaction(pool, (tx) => runDueSaga(tx, context));
       if (orderId === undefined) break;
@@ -62,36 +60,16 @@ export function startSagaTimer({
     if (purged > 0) log.info({ purged }, 'expired idempotency keys forgotten');
   }
 
-  async function run(): Promise<void> {
-    while (!stopping.signal.aborted) {
-      try {
-        await tick();
-        await purgeKeys();
-      } catch (error) {
-        log.error({ err: error }, 'saga timer round failed; trying again next tick');
-      }
-      await pause(tickMs, stopping.signal);
-    }
-  }
-
-  const running = run();
-  return {
-    tick,
-    async stop() {
-      stopping.abort();
-      await running;
+  const loop = startWorkerLoop({
+    name: 'saga timer',
+    logger: log,
+    idleMs: tickMs,
+    async round(stopping) {
+      await tick(stopping);
+      await purgeKeys();
+      // Even after a full round: the rest of a backlog waits for the next tick (maxPerRound).
+      return 'idle';
     },
-  };
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
   });
+  return { tick: () => tick(), stop: () => loop.stop() };
 }

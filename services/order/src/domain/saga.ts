@@ -221,7 +221,7 @@ async function send(
     mode === 'again' && existing && Object.keys(existing.payload).length > 0
       ? existing.payload
       : (command.payload as Record<string, unknown>);
-  const messageId = await emit(tx, { type: command.type, payload } as typeof command, {
+  const { id: messageId } = await emit(tx, { type: command.type, payload } as typeof command, {
     ...cause,
     correlationId: order.id,
   });

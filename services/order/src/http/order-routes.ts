@@ -9,8 +9,8 @@ import {
 } from '@shop/contracts';
 import {
   AppError,
+  currentContext,
   fieldErrors,
-  outgoingHeaders,
   parseBody,
   parseParams,
   parseQuery,
@@ -94,10 +94,8 @@ function idempotencyKeyOf(req: Request): string {
   return result.data['idempotency-key'];
 }
 
-function causeOf(): { causationId?: string; traceparent?: string } {
-  const { 'x-request-id': requestId, traceparent } = outgoingHeaders();
-  return {
-    ...(requestId === undefined ? {} : { causationId: requestId }),
-    ...(traceparent === undefined ? {} : { traceparent }),
-  };
+/** The request that placed or cancelled the order caused the saga's messages. */
+function causeOf(): { causationId?: string } {
+  const requestId = currentContext()?.requestId;
+  return requestId === undefined ? {} : { causationId: requestId };
 }

@@ -3,7 +3,6 @@ import { startTestIssuer, type TestIssuer } from '@shop/auth/testing';
 import {
   createMessage,
   partitionKeyOf,
-  topicOf,
   topics,
   type Message,
   type MessageOf,
@@ -14,18 +13,10 @@ import {
   type Product,
   type SagaTimeline,
 } from '@shop/contracts';
-import {
-  createKafka,
-  createProducer,
-  createTopicNamespace,
-  deleteTopicNamespace,
-  type KafkaClient,
-  type MessageProducer,
-} from '@shop/messaging';
+import { kafkaTestKit } from '@shop/messaging/testing';
 import { createPool, type Pool } from '@shop/postgres';
 import { createScratchDatabase, type ScratchDatabase } from '@shop/postgres/testing';
 import { createLogger } from '@shop/service-kit';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { readConfig, type Config } from '../../src/config';
 import { startService, type RunningService } from '../../src/service';
 import { startUpstreamStubs, type UpstreamStubs } from './upstream-stubs';
@@ -45,37 +36,8 @@ export function required(name: string): string {
 
 export { uniqueName };
 
-/**
- * This test file's private copy of every topic: jest gives each test file its own module
- * registry, so services started by other files never answer our commands, and a fresh group
- * replays only this file's messages.
- */
-const topicPrefix = `${uniqueName('t')}.`;
-
-function adminKafka(): KafkaClient {
-  return createKafka({
-    brokers: required('KAFKA_BROKERS').split(','),
-    clientId: uniqueName('order-test-admin'),
-    logger,
-  });
-}
-
-let namespace: Promise<true> | undefined;
-
-/** Creates the file's topics once, whichever of the service and the player asks first. */
-function topicNamespace(): Promise<true> {
-  // Under load kafkajs may give up waiting for the new topics' leaders although the topics were
-  // created; asking again finds them.
-  namespace ??= waitFor(() => createTopicNamespace(adminKafka(), topicPrefix, 2).then(() => true), {
-    what: `the topic namespace ${topicPrefix}`,
-  });
-  return namespace;
-}
-
-async function deleteNamespace(): Promise<void> {
-  namespace = undefined;
-  await deleteTopicNamespace(adminKafka(), topicPrefix);
-}
+/** This test file's topic namespace, where the saga player plays inventory and payment. */
+const kafka = kafkaTestKit({ clientId: 'order-test', logger });
 
 export interface OrderUnderTest {
   url: string;
@@ -97,9 +59,9 @@ export async function startOrder(env: Record<string, string> = {}): Promise<Orde
   const config: Config = readConfig({
     NODE_ENV: 'test',
     DATABASE_URL: database.url,
-    KAFKA_BROKERS: required('KAFKA_BROKERS'),
+    KAFKA_BROKERS: kafka.brokers,
     KAFKA_CONSUMER_GROUP: uniqueName('order-test'),
-    KAFKA_TOPIC_PREFIX: topicPrefix,
+    KAFKA_TOPIC_PREFIX: kafka.prefix,
     JWKS_URL: issuer.jwksUrl,
     JWT_ISSUER: issuer.issuer,
     JWT_AUDIENCE: issuer.audience,
@@ -122,7 +84,7 @@ export async function startOrder(env: Record<string, string> = {}): Promise<Orde
         },
       },
     );
-  await topicNamespace();
+  await kafka.ready();
   let service: RunningService = await start();
   const pool = createPool({
     connectionString: database.url,
@@ -141,7 +103,7 @@ export async function startOrder(env: Record<string, string> = {}): Promise<Orde
     },
     async close() {
       await service.stop();
-      await deleteNamespace();
+      await kafka.drop();
       await pool.end();
       await stubs.close();
       await issuer.close();
@@ -157,8 +119,7 @@ export async function startOrder(env: Record<string, string> = {}): Promise<Orde
  * straight to Kafka.
  */
 export interface SagaPlayer {
-  /** Everything received about one order, in arrival order. */
-  about(orderId: string): Message[];
+  /** What the saga sent about one order, of one type, in arrival order. */
   sent<T extends MessageType>(orderId: string, type: T): Array<MessageOf<T>>;
   /** Waits until `count` messages of the type were sent for the order; the last of them. */
   awaitSent<T extends MessageType>(orderId: string, type: T, count?: number): Promise<MessageOf<T>>;
@@ -168,41 +129,15 @@ export interface SagaPlayer {
 }
 
 export async function startSagaPlayer(): Promise<SagaPlayer> {
-  const brokers = required('KAFKA_BROKERS').split(',');
-  const kafka = new Kafka({ brokers, clientId: uniqueName('player'), logLevel: logLevel.NOTHING });
-  const consumer: Consumer = kafka.consumer({
-    groupId: uniqueName('player'),
-    sessionTimeout: 10_000,
-    heartbeatInterval: 1_000,
-  });
-  const received: Message[] = [];
-  await topicNamespace();
-  await consumer.connect();
-  await consumer.subscribe({
-    topics: [topics.inventoryCommands, topics.paymentCommands, topics.orderEvents].map(
-      (topic) => `${topicPrefix}${topic}`,
-    ),
-    // From the beginning, so a command sent before the group finished joining is not missed.
-    fromBeginning: true,
-  });
-  await consumer.run({
-    eachMessage: ({ message }) => {
-      received.push(JSON.parse(message.value?.toString() ?? '') as Message);
-      return Promise.resolve();
-    },
-  });
-  const producer: MessageProducer = createProducer(
-    createKafka({ brokers, clientId: uniqueName('player-producer'), logger }),
+  const received = await kafka.collect(
+    topics.inventoryCommands,
+    topics.paymentCommands,
+    topics.orderEvents,
   );
-  await producer.connect();
-
-  const about = (orderId: string) =>
-    received.filter((message) => (message.payload as { orderId?: string }).orderId === orderId);
   const sent = <T extends MessageType>(orderId: string, type: T) =>
-    about(orderId).filter((message): message is MessageOf<T> & Message => message.type === type);
+    received.envelopes(type, orderId);
 
   return {
-    about,
     sent,
     awaitSent: (orderId, type, count = 1) =>
       waitFor(
@@ -218,19 +153,10 @@ export async function startSagaPlayer(): Promise<SagaPlayer> {
         correlationId: partitionKeyOf({ type, payload }),
         ...(command === undefined ? {} : { causationId: command.id }),
       }) as Message;
-      await producer.publish([
-        {
-          topic: `${topicPrefix}${topicOf(type)}`,
-          key: partitionKeyOf(message),
-          value: JSON.stringify(message),
-        },
-      ]);
+      await kafka.publish(message);
       return message;
     },
-    async stop() {
-      await consumer.disconnect();
-      await producer.disconnect();
-    },
+    stop: () => received.stop(),
   };
 }
 

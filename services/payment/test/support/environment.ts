@@ -1,20 +1,19 @@
 import { startTestIssuer, type TestIssuer } from '@shop/auth/testing';
+import { kafkaTestKit, type KafkaTestKit } from '@shop/messaging/testing';
 import { createPool, type Pool } from '@shop/postgres';
 import { createScratchDatabase, type ScratchDatabase } from '@shop/postgres/testing';
 import { createLogger } from '@shop/service-kit';
+import { uniqueName } from '@shop/testkit';
 import { readConfig, type Config } from '../../src/config';
 import { startService, type RunningService } from '../../src/service';
-import { kafkaBrokers, testKafka, uniqueName } from './kafka';
-import {
-  dropTopicNamespace,
-  topicNamespace,
-  topicPrefix as fileTopicPrefix,
-} from './topic-namespace';
 
 export const logger = createLogger({
   service: 'payment-test',
   level: (process.env.TEST_LOG_LEVEL as 'silent' | undefined) ?? 'silent',
 });
+
+/** This test file's topic namespace, where the test plays the order service. */
+export const kafka = kafkaTestKit({ clientId: 'payment-test', logger });
 
 export interface PaymentUnderTest {
   url: string;
@@ -33,19 +32,18 @@ export interface PaymentUnderTest {
  */
 export async function startPayment(
   processorSettings: Record<string, string> = {},
-  { topicPrefix = fileTopicPrefix } = {},
+  { namespace = kafka }: { namespace?: KafkaTestKit } = {},
 ): Promise<PaymentUnderTest> {
   const adminUrl = process.env.POSTGRES_ADMIN_URL;
   if (!adminUrl) throw new Error('POSTGRES_ADMIN_URL is not set: is the infrastructure up?');
-  const kafka = testKafka();
-  await topicNamespace(kafka, topicPrefix);
+  await namespace.ready();
   const database: ScratchDatabase = await createScratchDatabase(adminUrl);
   const issuer = await startTestIssuer();
   const config = readConfig({
     DATABASE_URL: database.url,
-    KAFKA_BROKERS: kafkaBrokers().join(','),
+    KAFKA_BROKERS: namespace.brokers,
     KAFKA_CONSUMER_GROUP: uniqueName('payment-test'),
-    KAFKA_TOPIC_PREFIX: topicPrefix,
+    KAFKA_TOPIC_PREFIX: namespace.prefix,
     JWKS_URL: issuer.jwksUrl,
     JWT_ISSUER: issuer.issuer,
     JWT_AUDIENCE: issuer.audience,
@@ -69,7 +67,7 @@ export async function startPayment(
   return {
     url: service.url,
     config,
-    topicPrefix,
+    topicPrefix: namespace.prefix,
     issuer,
     db,
     async close() {
@@ -77,7 +75,7 @@ export async function startPayment(
       await db.end();
       await issuer.close();
       await database.drop();
-      await dropTopicNamespace(kafka, topicPrefix);
+      await namespace.drop();
     },
   };
 }

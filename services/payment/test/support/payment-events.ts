@@ -1,5 +1,5 @@
 import { parseMessage, topics, type TopicMessage } from '@shop/contracts';
-import type { Collector, Received } from './kafka';
+import type { Collector, Received } from '@shop/messaging/testing';
 import { waitFor } from '@shop/testkit';
 
 export type PaymentEvent = TopicMessage<typeof topics.paymentEvents>;
@@ -7,7 +7,7 @@ export type PaymentEvent = TopicMessage<typeof topics.paymentEvents>;
 /** The events published about one order, each checked against its contract. */
 export function paymentEventsOf(collector: Collector, orderId: string): PaymentEvent[] {
   return collector.withKey(orderId, topics.paymentEvents).map(({ value }) => {
-    const parsed = parseMessage(topics.paymentEvents, value);
+    const parsed = parseMessage(topics.paymentEvents, JSON.parse(value ?? 'null'));
     if (!parsed.success) throw new Error(`an invalid payment event: ${parsed.error.message}`);
     return parsed.data;
   });

@@ -12,17 +12,3 @@ export function backoffDelay(attempt: number, { baseMs, maxMs }: Backoff): numbe
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return ceiling / 2 + (Math.random() * ceiling) / 2;
 }
-
-/** Resolves after `ms`, or at once when the signal aborts (a shutdown must not wait out a backoff). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
-}

@@ -1,0 +1,65 @@
+import {
+  createMessage,
+  partitionKeyOf,
+  topicOf,
+  type MessageOf,
+  type MessageOrigin,
+  type MessageType,
+  type PayloadOf,
+} from '@shop/contracts';
+import type { Tx } from '@shop/postgres';
+import { outgoingHeaders } from '@shop/service-kit';
+import { enqueue } from './outbox';
+
+/** A message to send, its payload typed by its type. */
+export type Outgoing<T extends MessageType = MessageType> = {
+  [K in T]: { type: K; payload: PayloadOf<K> };
+}[T];
+
+/** Why a message is sent: carried in its envelope so the saga and the logs can follow it. */
+export type Cause = Omit<MessageOrigin, 'source'>;
+
+export interface OutboxWriter {
+  /** Writes the message in the caller's transaction: published if and only if it commits. */
+  emit: <T extends Outgoing>(tx: Tx, outgoing: T, cause: Cause) => Promise<MessageOf<T['type']>>;
+  /** Emits a reply and hands it back, for a handler to return. */
+  announce: <T extends Outgoing>(tx: Tx, reply: T, cause: Cause) => Promise<T>;
+}
+
+/**
+ * How a service writes its messages: each made and validated by the contracts, from `source`, on
+ * its type's topic, keyed by its aggregate so one aggregate's messages stay in order, and with
+ * the current request's trace in its headers (a consumed message's, as the consumer restores it),
+ * so whoever consumes it continues that trace.
+ */
+export function outboxWriter(source: string): OutboxWriter {
+  async function emit<T extends Outgoing>(
+    tx: Tx,
+    { type, payload }: T,
+    cause: Cause,
+  ): Promise<MessageOf<T['type']>> {
+    const message = createMessage<T['type']>(type, payload, { source, ...cause });
+    await enqueue(tx, {
+      topic: topicOf(type),
+      key: partitionKeyOf(message),
+      envelope: message,
+      headers: traceHeaders(),
+    });
+    return message;
+  }
+  return {
+    emit,
+    announce: async (tx, reply, cause) => {
+      await emit(tx, reply, cause);
+      return reply;
+    },
+  };
+}
+
+function traceHeaders(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(outgoingHeaders()).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined,
+    ),
+  );
+}

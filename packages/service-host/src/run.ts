@@ -1,0 +1,32 @@
+import {
+  createLogger,
+  installGracefulShutdown,
+  type BaseConfig,
+  type Env,
+} from '@shop/service-kit';
+import type { HostOptions, RunningService } from './host';
+
+/**
+ * A service's process: reads its config (a bad one ends the process with every problem listed),
+ * starts it, and on SIGTERM or SIGINT drains HTTP and stops it within SHUTDOWN_TIMEOUT_MS.
+ */
+export function runService<C extends BaseConfig & { SHUTDOWN_TIMEOUT_MS: number }>(
+  start: (config: C, options: HostOptions) => Promise<RunningService>,
+  readConfig: (env: Env) => C,
+): void {
+  const main = async () => {
+    const config = readConfig(process.env);
+    const logger = createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL });
+    const service = await start(config, { logger });
+    installGracefulShutdown({
+      logger,
+      server: service.server,
+      timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+      steps: [{ name: config.SERVICE_NAME, run: () => service.stop() }],
+    });
+  };
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
