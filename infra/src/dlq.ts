@@ -87,7 +87,7 @@ export async function runDlq(args: string[]): Promise<number> {
  * email goes out once, and replaying the same corrected message again sends nothing more.
  */
 async function poisonDemo(): Promise<number> {
-  const mailView = `http://127.0.0.1:${process.env.SHOP_SMTP_VIEW_PORT ?? 58026}/messages`;
+  const mailView = `http://127.0.0.1:${process.env.SHOP_SMTP_VIEW_PORT ?? 28026}/messages`;
   const kafka = await kafkaClient();
   const email = `poison-${randomUUID().slice(0, 8)}@shop.test`;
   const fixed = createMessage(

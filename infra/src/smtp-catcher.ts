@@ -198,8 +198,8 @@ export async function startSmtpCatcher(options: SmtpCatcherOptions = {}): Promis
 
 // `tsx infra/src/smtp-catcher.ts`: the catcher the native runner starts for local runs.
 if (require.main === module) {
-  const smtpPort = Number(process.env.SHOP_SMTP_PORT ?? 58025);
-  const viewPort = Number(process.env.SHOP_SMTP_VIEW_PORT ?? 58026);
+  const smtpPort = Number(process.env.SHOP_SMTP_PORT ?? 28025);
+  const viewPort = Number(process.env.SHOP_SMTP_VIEW_PORT ?? 28026);
   startSmtpCatcher({ port: smtpPort, httpPort: viewPort })
     .then((catcher) => {
       console.log(

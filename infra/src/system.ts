@@ -11,8 +11,8 @@ import { supervise, type Supervised } from './supervisor';
 
 export const logsDir = path.join(dataDir, 'logs');
 const url = (name: ProcessName) => `http://127.0.0.1:${defaultPorts[name]}`;
-const smtpPort = Number(process.env.SHOP_SMTP_PORT ?? 58025);
-const smtpViewPort = Number(process.env.SHOP_SMTP_VIEW_PORT ?? 58026);
+const smtpPort = Number(process.env.SHOP_SMTP_PORT ?? 28025);
+const smtpViewPort = Number(process.env.SHOP_SMTP_VIEW_PORT ?? 28026);
 
 interface SystemSecrets {
   jwtPrivateJwk: PrivateSigningJwk;

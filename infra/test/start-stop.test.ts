@@ -18,13 +18,13 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-start-stop-'));
 const env = {
   ...process.env,
   SHOP_DATA_DIR: dataDir,
-  SHOP_PG_PORT: '55632',
-  SHOP_REDIS_PORT: '56579',
-  SHOP_KAFKA_PORT: '59292',
-  SHOP_KAFKA_CONTROLLER_PORT: '59293',
+  SHOP_PG_PORT: '25632',
+  SHOP_REDIS_PORT: '26579',
+  SHOP_KAFKA_PORT: '29292',
+  SHOP_KAFKA_CONTROLLER_PORT: '29293',
   SHOP_KAFKA_HEAP: '256m',
-  SHOP_SMTP_PORT: '58125',
-  SHOP_SMTP_VIEW_PORT: '58126',
+  SHOP_SMTP_PORT: '28125',
+  SHOP_SMTP_VIEW_PORT: '28126',
   LOG_LEVEL: 'warn',
 };
 const servicePorts: number[] = Object.values(defaultPorts);
