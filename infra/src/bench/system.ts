@@ -10,12 +10,15 @@ import { Timeline } from '../chaos/timeline';
 import { dataDir } from '../paths';
 import { readPid, waitUntil } from '../processes';
 import type { ProcessName } from '../service-process';
+import { cpuBetween, sampleTrees, type TreeSample } from './proc';
 import { percentile, type BenchReport, type Figure } from './report';
 
 /**
  * The whole system under a steady checkout load, through the gateway: how many orders it
  * confirms per second, how long a saga takes, how long a killed service takes to serve a
- * checkout again, and how much memory every process holds, idle and under load.
+ * checkout again, how much CPU each process spends per confirmed checkout (from /proc, the
+ * infrastructure included), and how much memory every process holds (PSS beside RSS), idle and
+ * under load.
  */
 const parameters = {
   shoppers: Number(process.env.BENCH_SHOPPERS ?? 30),
@@ -24,45 +27,17 @@ const parameters = {
   products: 10,
 };
 
-function rssMiB(pid: number): number {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-  } catch {
-    return 0;
-  }
-}
-
-function childrenOf(parent: number): number[] {
-  return fs
-    .readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .map(Number)
-    .filter((pid) => {
-      try {
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent;
-      } catch {
-        return false;
-      }
-    });
-}
-
-/** Resident memory per process of the system, the infrastructure included (PostgreSQL counts its backends). */
-function memory(bed: ChaosBed): Record<string, number> {
-  const sizes: Record<string, number> = {};
-  for (const name of bed.bed.names) sizes[name] = rssMiB(bed.bed.process(name).pid);
+/** The root process of every part of the system, the infrastructure included. */
+function systemRoots(bed: ChaosBed): Record<string, number> {
+  const roots: Record<string, number> = {};
+  for (const name of bed.bed.names) roots[name] = bed.bed.process(name).pid;
   const kafka = readPid(path.join(dataDir, 'kafka', 'kafka.pid'));
   const redis = readPid(path.join(dataDir, 'redis', 'redis.pid'));
-  if (kafka) sizes.kafka = rssMiB(kafka);
-  if (redis) sizes.redis = rssMiB(redis);
-  const postmaster = postmasterPid();
-  if (postmaster)
-    sizes.postgres = [postmaster, ...childrenOf(postmaster)].reduce(
-      (sum, pid) => sum + rssMiB(pid),
-      0,
-    );
-  return sizes;
+  const postgres = postmasterPid();
+  if (kafka) roots.kafka = kafka;
+  if (redis) roots.redis = redis;
+  if (postgres) roots.postgres = postgres;
+  return roots;
 }
 
 function postmasterPid(): number | undefined {
@@ -80,7 +55,10 @@ function globVarLib(): string[] {
     : [];
 }
 
-const total = (sizes: Record<string, number>) => Object.values(sizes).reduce((a, b) => a + b, 0);
+const total = (values: Record<string, number>) => Object.values(values).reduce((a, b) => a + b, 0);
+
+const field = (samples: Record<string, TreeSample>, pick: (sample: TreeSample) => number) =>
+  Object.fromEntries(Object.entries(samples).map(([name, sample]) => [name, pick(sample)]));
 
 /** Kill → the first checkout placed after the kill that reaches CONFIRMED. */
 async function recoveryAfterKill(
@@ -161,7 +139,8 @@ export async function runSystemBenchmark(): Promise<BenchReport> {
       scarceStock: 100_000,
     });
     await new Promise((resolve) => setTimeout(resolve, 5_000));
-    const idle = memory(bed);
+    const roots = systemRoots(bed);
+    const idle = sampleTrees(roots);
 
     const timeline = new Timeline();
     const load = startLoad({
@@ -173,10 +152,14 @@ export async function runSystemBenchmark(): Promise<BenchReport> {
       timeline,
     });
     const began = Date.now();
+    const atStart = sampleTrees(roots);
+    const generatorAtStart = process.cpuUsage();
     await new Promise((resolve) => setTimeout(resolve, (parameters.loadSeconds * 1000) / 2));
-    const busy = memory(bed);
+    const busy = sampleTrees(roots);
     await new Promise((resolve) => setTimeout(resolve, (parameters.loadSeconds * 1000) / 2));
     const windowEnd = Date.now();
+    const cpuMs = cpuBetween(atStart, sampleTrees(roots));
+    const generator = process.cpuUsage(generatorAtStart);
     load.stopPlacing();
     const outcome = await load.finished;
     const orders = (await allOrders(client, outcome.shoppers)) ?? [];
@@ -202,11 +185,18 @@ export async function runSystemBenchmark(): Promise<BenchReport> {
       });
     }
 
-    const byProcess = (label: string, sizes: Record<string, number>): Figure[] =>
-      Object.entries(sizes).map(([name, mib]) => ({
-        metric: `memory ${label}: ${name}`,
-        value: mib,
-        unit: 'MiB',
+    const confirmed = confirmedInWindow.length;
+    const windowSeconds = (windowEnd - began) / 1000;
+    const perProcess = (
+      label: string,
+      values: Record<string, number>,
+      unit: string,
+      scale = 1,
+    ): Figure[] =>
+      Object.entries(values).map(([name, value]) => ({
+        metric: `${label}: ${name}`,
+        value: value * scale,
+        unit,
       }));
     return {
       benchmark: 'system',
@@ -215,7 +205,7 @@ export async function runSystemBenchmark(): Promise<BenchReport> {
       figures: [
         {
           metric: 'checkouts confirmed (through the gateway)',
-          value: confirmedInWindow.length / ((windowEnd - began) / 1000),
+          value: confirmed / windowSeconds,
           unit: 'orders/s',
         },
         {
@@ -226,14 +216,52 @@ export async function runSystemBenchmark(): Promise<BenchReport> {
         { metric: 'saga latency p99', value: percentile(sagaMs, 99), unit: 'ms' },
         {
           metric: 'orders confirmed in the window',
-          value: confirmedInWindow.length,
+          value: confirmed,
           unit: 'orders',
         },
         ...recovery,
-        { metric: 'memory idle: whole system', value: total(idle), unit: 'MiB' },
-        { metric: 'memory under load: whole system', value: total(busy), unit: 'MiB' },
-        ...byProcess('idle', idle),
-        ...byProcess('under load', busy),
+        {
+          metric: 'CPU per confirmed checkout: whole system',
+          value: total(cpuMs) / confirmed,
+          unit: 'ms',
+        },
+        ...perProcess('CPU per confirmed checkout', cpuMs, 'ms', 1 / confirmed),
+        ...perProcess('CPU under load', cpuMs, '% of a core', 100 / (windowSeconds * 1000)),
+        {
+          metric: 'CPU under load: the load generator (not counted above)',
+          value: (generator.user + generator.system) / 1000 / (windowSeconds * 10),
+          unit: '% of a core',
+        },
+        {
+          metric: 'memory idle (PSS): whole system',
+          value: total(field(idle, (s) => s.pssMiB)),
+          unit: 'MiB',
+        },
+        {
+          metric: 'memory idle (RSS): whole system',
+          value: total(field(idle, (s) => s.rssMiB)),
+          unit: 'MiB',
+        },
+        {
+          metric: 'memory under load (PSS): whole system',
+          value: total(field(busy, (s) => s.pssMiB)),
+          unit: 'MiB',
+        },
+        ...perProcess(
+          'memory idle (PSS)',
+          field(idle, (s) => s.pssMiB),
+          'MiB',
+        ),
+        ...perProcess(
+          'memory idle (RSS)',
+          field(idle, (s) => s.rssMiB),
+          'MiB',
+        ),
+        ...perProcess(
+          'memory under load (PSS)',
+          field(busy, (s) => s.pssMiB),
+          'MiB',
+        ),
       ],
     };
   } finally {
