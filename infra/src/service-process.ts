@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensureCompiled } from './compiled';
 import { repoRoot } from './paths';
 import { tail, waitUntil } from './processes';
 
@@ -51,7 +52,7 @@ export interface StartOptions {
 
 function entryPoint(name: ProcessName): string {
   const folder = name === 'gateway' ? 'gateway' : path.join('services', name);
-  return path.join(repoRoot, folder, 'src', 'main.ts');
+  return path.join(repoRoot, folder, 'dist', 'main.js');
 }
 
 async function isReady(url: string): Promise<boolean> {
@@ -60,19 +61,27 @@ async function isReady(url: string): Promise<boolean> {
 }
 
 /**
- * Runs one service as its own Node process (tsx, its src/main.ts), the way the native runner,
- * the chaos experiments and the cross-service tests do, and waits until /health/ready says 200.
+ * Runs one service as its own Node process (its compiled dist/main.js, every @shop/* package
+ * resolved to its dist/ by the "shop-compiled" condition, as in the images), the way the native
+ * runner, the chaos experiments and the cross-service tests do, and waits until /health/ready
+ * says 200.
  */
 export async function startServiceProcess(options: StartOptions): Promise<ServiceProcess> {
+  await ensureCompiled();
   const port = options.env.PORT ?? String(defaultPorts[options.name]);
   const url = `http://127.0.0.1:${port}`;
   fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
   const log = fs.openSync(options.logFile, 'a');
-  // `node --import tsx`, not the tsx CLI: the CLI runs the program in a child process, so a
-  // SIGKILL (a chaos experiment, a crash test) would kill the wrapper and orphan the service.
+  // NODE_ARGS: flags for node itself that NODE_OPTIONS refuses (the profiler's --cpu-prof).
+  const { NODE_ARGS: nodeArgs = '', ...env } = options.env;
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', entryPoint(options.name)],
+    [
+      ...nodeArgs.split(' ').filter(Boolean),
+      '--conditions=shop-compiled',
+      '--enable-source-maps',
+      entryPoint(options.name),
+    ],
     {
       cwd: repoRoot,
       env: {
@@ -80,7 +89,7 @@ export async function startServiceProcess(options: StartOptions): Promise<Servic
         HOME: process.env.HOME,
         SERVICE_NAME: options.name,
         PORT: port,
-        ...options.env,
+        ...env,
       },
       stdio: ['ignore', log, log],
       // A process group of its own: Ctrl-C in the terminal reaches only the runner, which stops

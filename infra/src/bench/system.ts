@@ -9,7 +9,8 @@ import { stockProducts, type StockedProduct } from '../chaos/shop-fixture';
 import { Timeline } from '../chaos/timeline';
 import { dataDir } from '../paths';
 import { readPid, waitUntil } from '../processes';
-import type { ProcessName } from '../service-process';
+import { processNames, type ProcessName } from '../service-process';
+import type { TestbedEnv } from '../testbed';
 import { cpuBetween, sampleTrees, type TreeSample } from './proc';
 import { percentile, type BenchReport, type Figure } from './report';
 
@@ -26,6 +27,26 @@ const parameters = {
   declineShare: 0,
   products: 10,
 };
+
+/**
+ * `BENCH_CPU_PROFILE=<folder>`: every service runs with V8's sampling profiler and writes
+ * <folder>/<service>/*.cpuprofile when it stops (open it in Chrome's DevTools or speedscope, or
+ * summarise it with `node --import tsx infra/src/bench/profile-summary.ts <folder>`). The kills
+ * of the recovery figures are skipped: a killed process writes no profile.
+ */
+const profileFolder = process.env.BENCH_CPU_PROFILE
+  ? path.resolve(process.env.BENCH_CPU_PROFILE)
+  : undefined;
+
+function profilerEnv(folder: string | undefined): TestbedEnv {
+  if (!folder) return {};
+  return Object.fromEntries(
+    processNames.map((name) => [
+      name,
+      { NODE_ARGS: `--cpu-prof --cpu-prof-dir=${path.join(folder, name)}` },
+    ]),
+  );
+}
 
 /** The root process of every part of the system, the infrastructure included. */
 function systemRoots(bed: ChaosBed): Record<string, number> {
@@ -128,7 +149,7 @@ async function registered(client: GatewayClient) {
 }
 
 export async function runSystemBenchmark(): Promise<BenchReport> {
-  const bed = await startChaosBed();
+  const bed = await startChaosBed(profilerEnv(profileFolder));
   try {
     const startedAt = new Date().toISOString();
     const client = gatewayClient(bed.bed.url('gateway'));
@@ -176,7 +197,7 @@ export async function runSystemBenchmark(): Promise<BenchReport> {
     );
 
     const recovery: Figure[] = [];
-    for (const name of ['order', 'inventory', 'payment'] as const) {
+    for (const name of profileFolder ? [] : (['order', 'inventory', 'payment'] as const)) {
       const ms = await recoveryAfterKill(bed, client, name, products[0]!);
       recovery.push({
         metric: `recovery after SIGKILL of ${name} (kill → a checkout CONFIRMED)`,

@@ -1,5 +1,5 @@
 import { processNames } from '../service-process';
-import { startTestbed, type Testbed } from '../testbed';
+import { startTestbed, type Testbed, type TestbedEnv } from '../testbed';
 import type { NativeFaults } from './experiments/experiment';
 import { startLatencyProxy, type LatencyProxy } from './latency-proxy';
 import { unthrottledGateway } from './deployed-target';
@@ -19,17 +19,24 @@ export interface ChaosBed {
  * runs, so the proxy starts first without a target (connections close at once) and learns it
  * after start-up; nothing calls the catalog before the experiments' load does.
  */
-export async function startChaosBed(): Promise<ChaosBed> {
+export async function startChaosBed(
+  /** Added to the services' environments (the benchmark's profiler, for one). */
+  extraEnv: TestbedEnv = {},
+): Promise<ChaosBed> {
   const catalogProxy = await startLatencyProxy();
   const throughProxy = { CATALOG_URL: catalogProxy.url };
   let bed: Testbed;
   try {
-    bed = await startTestbed([...processNames], {
+    const env: TestbedEnv = {
       cart: throughProxy,
       order: throughProxy,
       // The load comes from one loopback address: the limiter would measure itself, not the fault.
       gateway: { ...throughProxy, ...unthrottledGateway },
-    });
+    };
+    bed = await startTestbed(
+      [...processNames],
+      Object.fromEntries(processNames.map((name) => [name, { ...extraEnv[name], ...env[name] }])),
+    );
   } catch (error) {
     await catalogProxy.close();
     throw error;
