@@ -10,6 +10,14 @@ interface VerifierCommonOptions {
   audience: string;
   /** Allowed clock skew between identity and this service. Default 5 s. */
   clockToleranceSeconds?: number;
+  /**
+   * How long a token, once verified, is taken as verified without checking its signature again
+   * (never past its expiry), in ms. Default 60 s, well inside the JWKS' cache age, so a key
+   * withdrawn from the JWKS stops being honoured no later than it did without this. 0: off.
+   */
+  verifiedTtlMs?: number;
+  /** How many verified tokens are remembered (the oldest forgotten first). Default 10,000. */
+  verifiedMax?: number;
 }
 
 export interface RemoteJwksOptions extends VerifierCommonOptions {
@@ -38,13 +46,24 @@ export interface JwtVerifier {
   verify(token: string): Promise<AuthUser>;
 }
 
+/**
+ * Verifies identity's tokens: signature (against the JWKS), issuer, audience, expiry, role.
+ *
+ * A shopper sends the same token with every request, and checking an Ed25519 signature was the
+ * gateway's largest single cost (docs/performance.md), so a verified token is remembered for a
+ * short while: the same string, byte for byte, is the same signed claims. Only successes are
+ * remembered (a flood of forged tokens costs what it did), and expiry is checked on every use.
+ */
 export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   const keys = keySource(options);
   const clockTolerance = options.clockToleranceSeconds ?? 5;
+  const verified = verifiedTokens(options.verifiedTtlMs ?? 60_000, options.verifiedMax ?? 10_000);
 
   return {
     async verify(token) {
       if (!token) throw unauthenticated('missing bearer token');
+      const known = verified.get(token);
+      if (known) return known;
       let payload: JWTPayload;
       try {
         ({ payload } = await jwtVerify(token, keys, {
@@ -57,7 +76,29 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
       } catch (error) {
         throw translate(error);
       }
-      return userFrom(payload);
+      const user = userFrom(payload);
+      verified.remember(token, user, payload.exp! * 1000);
+      return user;
+    },
+  };
+}
+
+/** Tokens verified lately, each until its own expiry or the TTL, whichever comes first. */
+function verifiedTokens(ttlMs: number, max: number) {
+  const entries = new Map<string, { user: AuthUser; until: number }>();
+  return {
+    get(token: string): AuthUser | undefined {
+      const entry = entries.get(token);
+      if (!entry) return undefined;
+      if (Date.now() < entry.until) return entry.user;
+      entries.delete(token);
+      return undefined;
+    },
+    remember(token: string, user: AuthUser, expiresAt: number) {
+      if (ttlMs <= 0) return;
+      // A Map iterates in insertion order: its first key is the oldest entry.
+      if (entries.size >= max) entries.delete(entries.keys().next().value!);
+      entries.set(token, { user, until: Math.min(expiresAt, Date.now() + ttlMs) });
     },
   };
 }

@@ -223,6 +223,73 @@ describe('token signing and verification', () => {
   });
 });
 
+describe('verified tokens remembered', () => {
+  // Only the clock is faked: the verifier's memory and jose's expiry check both read it.
+  beforeEach(() =>
+    jest.useFakeTimers({
+      doNotFake: [
+        'nextTick',
+        'setImmediate',
+        'setTimeout',
+        'setInterval',
+        'clearTimeout',
+        'clearInterval',
+        'clearImmediate',
+        'queueMicrotask',
+        'hrtime',
+        'performance',
+      ],
+    }),
+  );
+  afterEach(() => jest.useRealTimers());
+
+  const inMemory = (options: { verifiedTtlMs?: number } = {}) =>
+    createJwtVerifier({
+      jwks: publicJwks(key),
+      issuer,
+      audience,
+      clockToleranceSeconds: 0,
+      ...options,
+    });
+
+  test('when a remembered token expires, then it is refused as expired', async () => {
+    const verifier = inMemory();
+    const token = await craftToken({ role: 'customer' }, { iat: now(), exp: now() + 30 });
+    await verifier.verify(token);
+
+    jest.setSystemTime(Date.now() + 31_000);
+    const error = await rejection(verifier.verify(token));
+
+    expect(error.code).toBe('UNAUTHENTICATED');
+    expect(error.message).toMatch(/expired/);
+  });
+
+  test('when a token was verified, then a token with the same claims and a forged signature is still refused', async () => {
+    const verifier = inMemory();
+    const token = await craftToken({ role: 'customer' }, { iat: now(), exp: now() + 600 });
+    await verifier.verify(token);
+    const [header, payload, signature] = token.split('.');
+    const forged = `${header}.${payload}.${signature!.slice(0, -4)}AAAA`;
+
+    const error = await rejection(verifier.verify(forged));
+
+    expect(error.code).toBe('UNAUTHENTICATED');
+  });
+
+  test('when its key is withdrawn from the JWKS, then a remembered token is refused once the TTL has passed', async () => {
+    const verifier = verifierFor({ verifiedTtlMs: 1_000, cacheMaxAgeMs: 1_000, cooldownMs: 0 });
+    const token = await signerFor(key).sign(customer);
+    await verifier.verify(token);
+
+    jwksServer.serve(publicJwks(await generateSigningKey()));
+    jest.setSystemTime(Date.now() + 2_000);
+    const error = await rejection(verifier.verify(token));
+
+    expect(error.code).toBe('UNAUTHENTICATED');
+    expect(error.message).toMatch(/unknown key/);
+  });
+});
+
 describe('signing keys', () => {
   test('when publishing the JWKS, then no private member is in it', () => {
     const jwks = publicJwks(key);
