@@ -64,6 +64,10 @@ export async function ensureInfrastructure(
   const log = logger(options.quiet);
   if (await alreadyUp()) {
     log('already running: postgres, redis, kafka');
+    // A checkout newer than the running broker may need a topic it lacks (creates only those).
+    await withLock(path.join(dataDir, 'infra.lock'), () =>
+      ensureTopics(readSettings(), requiredTopics(), log),
+    );
     return infraEnvironment();
   }
   return withLock(path.join(dataDir, 'infra.lock'), async () => {

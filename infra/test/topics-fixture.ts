@@ -4,6 +4,7 @@ const apiTopics = [
   'catalog.events.v1',
   'inventory.commands.v1',
   'inventory.events.v1',
+  'inventory.stock-levels.v1',
   'payment.commands.v1',
   'payment.events.v1',
   'order.events.v1',

@@ -16,6 +16,8 @@ topics=(
   inventory.commands.v1.dlq
   inventory.events.v1
   inventory.events.v1.dlq
+  inventory.stock-levels.v1
+  inventory.stock-levels.v1.dlq
   payment.commands.v1
   payment.commands.v1.dlq
   payment.events.v1

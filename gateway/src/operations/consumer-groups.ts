@@ -9,7 +9,7 @@ import type { GroupTopics } from '@shop/messaging';
  */
 export const systemConsumerGroups = (suffix = ''): GroupTopics[] =>
   [
-    { group: 'catalog', topics: [topics.inventoryEvents] },
+    { group: 'catalog', topics: [topics.inventoryStockLevels] },
     { group: 'inventory', topics: [topics.catalogEvents, topics.inventoryCommands] },
     { group: 'cart', topics: [topics.orderEvents, topics.catalogEvents] },
     { group: 'order', topics: [topics.inventoryEvents, topics.paymentEvents] },

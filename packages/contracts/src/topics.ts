@@ -3,6 +3,7 @@ export const topics = {
   catalogEvents: 'catalog.events.v1',
   inventoryCommands: 'inventory.commands.v1',
   inventoryEvents: 'inventory.events.v1',
+  inventoryStockLevels: 'inventory.stock-levels.v1',
   paymentCommands: 'payment.commands.v1',
   paymentEvents: 'payment.events.v1',
   orderEvents: 'order.events.v1',

@@ -32,6 +32,18 @@ describe('parseMessage', () => {
     expect(result.success).toBe(false);
   });
 
+  test('when StockLevelChanged arrives on inventory.events.v1, then it is rejected', () => {
+    const result = parseMessage(topics.inventoryEvents, envelope('StockLevelChanged'));
+
+    expect(result.success).toBe(false);
+  });
+
+  test('when a saga reply arrives on inventory.stock-levels.v1, then it is rejected', () => {
+    const result = parseMessage(topics.inventoryStockLevels, envelope('StockReserved'));
+
+    expect(result.success).toBe(false);
+  });
+
   test.each([
     ['not JSON', Buffer.from('{"id":')],
     ['null', null],
@@ -83,7 +95,7 @@ describe('payload rules', () => {
     const levels = { ...validPayloads.StockLevelChanged, available: 500 };
 
     expect(
-      parseMessage(topics.inventoryEvents, envelope('StockLevelChanged', levels)).success,
+      parseMessage(topics.inventoryStockLevels, envelope('StockLevelChanged', levels)).success,
     ).toBe(false);
   });
 

@@ -16,23 +16,25 @@ describe('topics', () => {
     expect(dlqTopic(topics.orderEvents)).toBe('order.events.v1.dlq');
   });
 
-  test('when all topics are listed, then there are the seven and their dead-letter twins', () => {
+  test('when all topics are listed, then there are the eight and their dead-letter twins', () => {
     const listed = allTopics();
 
-    expect(listed).toHaveLength(14);
+    expect(listed).toHaveLength(16);
     for (const topic of Object.values(topics)) {
       expect(listed).toEqual(expect.arrayContaining([topic, `${topic}.dlq`]));
     }
   });
 
-  test('when a name is checked, then only the seven topics count as topics', () => {
+  test('when a name is checked, then only the eight topics count as topics', () => {
     expect(isTopic('inventory.events.v1')).toBe(true);
+    expect(isTopic('inventory.stock-levels.v1')).toBe(true);
     expect(isTopic('inventory.events.v1.dlq')).toBe(false);
   });
 
   test('when a type is looked up, then its topic is the one API.md lists', () => {
     expect(topicOf('ReserveStock')).toBe('inventory.commands.v1');
-    expect(topicOf('StockLevelChanged')).toBe('inventory.events.v1');
+    expect(topicOf('StockReserved')).toBe('inventory.events.v1');
+    expect(topicOf('StockLevelChanged')).toBe('inventory.stock-levels.v1');
     expect(topicOf('UserRegistered')).toBe('identity.events.v1');
   });
 });

@@ -21,7 +21,7 @@ export const startService = defineService<Config, ServiceOptions>(async (host, o
   await host.outbox(pool);
   await host.consume({
     name: `${config.SERVICE_NAME}-stock-levels`,
-    topics: [topics.inventoryEvents],
+    topics: [topics.inventoryStockLevels],
     handlers: {
       StockLevelChanged: (message, tx) => onStockLevelChanged(message, tx, logger),
     },

@@ -16,7 +16,7 @@ let deadLetters: Collector;
 beforeAll(async () => {
   issuer = await startTestIssuer();
   catalog = await startCatalog(issuer);
-  deadLetters = await kafka.collect(dlqTopic(topics.inventoryEvents));
+  deadLetters = await kafka.collect(dlqTopic(topics.inventoryStockLevels));
 });
 
 afterAll(async () => {
@@ -200,8 +200,8 @@ describe('the stock read model', () => {
     });
 
     await kafka.publish(
-      { topic: topics.inventoryEvents, key: product.id, value: JSON.stringify(malformed) },
-      { topic: topics.inventoryEvents, key: product.id, value: '{not json' },
+      { topic: topics.inventoryStockLevels, key: product.id, value: JSON.stringify(malformed) },
+      { topic: topics.inventoryStockLevels, key: product.id, value: '{not json' },
       next,
     );
 
@@ -218,7 +218,7 @@ describe('the stock read model', () => {
       new Set(['invalid-json', 'invalid-message']),
     );
     expect(new Set(letters.map((letter) => letter.headers['dlq-original-topic']))).toEqual(
-      new Set([kafka.namespaced(topics.inventoryEvents)]),
+      new Set([kafka.namespaced(topics.inventoryStockLevels)]),
     );
   });
 });

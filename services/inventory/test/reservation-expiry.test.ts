@@ -18,7 +18,7 @@ let events: Collector;
 beforeAll(async () => {
   [inventory, events] = await Promise.all([
     startInventory({ RESERVATION_TTL: '1s', RESERVATION_SWEEP_INTERVAL: '200ms' }),
-    kafka.collect(topics.inventoryEvents),
+    kafka.collect(topics.inventoryEvents, topics.inventoryStockLevels),
   ]);
 });
 

@@ -22,7 +22,7 @@ let deadLetters: Collector;
 beforeAll(async () => {
   [inventory, events, deadLetters] = await Promise.all([
     startInventory(),
-    kafka.collect(topics.inventoryEvents),
+    kafka.collect(topics.inventoryEvents, topics.inventoryStockLevels),
     kafka.collect(`${topics.inventoryCommands}.dlq`),
   ]);
 });

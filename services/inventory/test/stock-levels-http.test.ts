@@ -20,7 +20,7 @@ let sku: string;
 beforeAll(async () => {
   [inventory, events] = await Promise.all([
     startInventory(),
-    kafka.collect(topics.inventoryEvents),
+    kafka.collect(topics.inventoryStockLevels),
   ]);
   productId = randomUUID();
   sku = uniqueSku();

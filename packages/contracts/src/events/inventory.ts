@@ -100,11 +100,19 @@ export const inventoryCommandsSchema = z.discriminatedUnion('type', [
   commitStockMessageSchema,
 ]);
 
+/** The saga's replies: only order reads them. */
 export const inventoryEventsSchema = z.discriminatedUnion('type', [
   stockReservedMessageSchema,
   stockReservationFailedMessageSchema,
   stockReleasedMessageSchema,
   stockCommittedMessageSchema,
+]);
+
+/**
+ * Stock levels have a topic of their own (API.md), so the catalog's read model never reads the
+ * saga's replies and the saga never reads the levels.
+ */
+export const inventoryStockLevelsSchema = z.discriminatedUnion('type', [
   stockLevelChangedMessageSchema,
 ]);
 

@@ -5,7 +5,7 @@ import type { Logger } from '@shop/service-kit';
 import { applySagaEvent, type SagaSettings } from '../domain/saga';
 import { replyTypes, type ReplyType, type SagaEvent } from '../domain/saga-machine';
 
-/** The replies the saga acts on; StockLevelChanged shares the topic and is skipped. */
+/** The replies the saga acts on. */
 export const handledTypes = replyTypes;
 
 export interface HandlerSettings {
