@@ -33,11 +33,21 @@ interface OrderRow {
   paymentToken: string;
   createdAt: Date;
   updatedAt: Date;
+  items: OrderItem[];
+  /** Inside JSON, so `at` is an ISO string. */
+  history: Array<{ status: OrderStatus; reason: OrderFailureReason | null; at: string }>;
 }
 
+/** The order with its items and history as JSON arrays: an order is read in one statement. */
 const orderColumns = `id, customer_id AS "customerId", status, failure_reason AS "failureReason",
   total_cents AS "totalCents", currency, shipping_address AS "shippingAddress",
-  payment_token AS "paymentToken", created_at AS "createdAt", updated_at AS "updatedAt"`;
+  payment_token AS "paymentToken", created_at AS "createdAt", updated_at AS "updatedAt",
+  (SELECT coalesce(jsonb_agg(jsonb_build_object('productId', product_id, 'sku', sku, 'name', name,
+      'unitPriceCents', unit_price_cents, 'quantity', quantity) ORDER BY line_no), '[]')
+    FROM order_items WHERE order_items.order_id = orders.id) AS items,
+  (SELECT coalesce(jsonb_agg(jsonb_build_object('status', status, 'reason', reason, 'at', at)
+      ORDER BY seq), '[]')
+    FROM order_history WHERE order_history.order_id = orders.id) AS history`;
 
 export async function insertOrder(tx: Tx, order: OrderRecord): Promise<void> {
   await tx.query(
@@ -82,28 +92,29 @@ export async function appendHistory(tx: Tx, orderId: string, entry: HistoryEntry
   );
 }
 
+/**
+ * The status and its history entry in one statement (a WITH that writes runs whether or not the
+ * rest reads it): every round trip counts in a saga step.
+ */
 export async function updateOrderStatus(
   tx: Tx,
   orderId: string,
   change: { status: OrderStatus; failureReason?: OrderFailureReason; at: Date },
 ): Promise<void> {
   await tx.query(
-    'UPDATE orders SET status = $2, failure_reason = $3, updated_at = $4 WHERE id = $1',
+    `WITH updated AS (
+       UPDATE orders SET status = $2, failure_reason = $3, updated_at = $4 WHERE id = $1
+     )
+     INSERT INTO order_history (order_id, status, reason, at) VALUES ($1, $2, $3, $4)`,
     [orderId, change.status, change.failureReason ?? null, change.at],
   );
-  await appendHistory(tx, orderId, {
-    status: change.status,
-    at: change.at,
-    ...(change.failureReason === undefined ? {} : { reason: change.failureReason }),
-  });
 }
 
 export async function findOrder(tx: Tx, orderId: string): Promise<OrderRecord | undefined> {
   const { rows } = await tx.query<OrderRow>(`SELECT ${orderColumns} FROM orders WHERE id = $1`, [
     orderId,
   ]);
-  const [order] = await withDetails(tx, rows);
-  return order;
+  return rows[0] && toOrderRecord(rows[0]);
 }
 
 export async function listCustomerOrders(
@@ -111,59 +122,47 @@ export async function listCustomerOrders(
   customerId: string,
   page: { page: number; pageSize: number },
 ): Promise<{ items: OrderRecord[]; total: number }> {
+  // The page first, so that items and history are read for its orders only.
   const { rows } = await tx.query<OrderRow>(
-    `SELECT ${orderColumns} FROM orders WHERE customer_id = $1
-     ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`,
+    `SELECT ${orderColumns}
+     FROM (
+       SELECT * FROM orders WHERE customer_id = $1
+       ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3
+     ) AS orders
+     ORDER BY created_at DESC, id DESC`,
     [customerId, page.pageSize, (page.page - 1) * page.pageSize],
   );
   const { rows: counted } = await tx.query<{ total: number }>(
     'SELECT count(*)::int AS total FROM orders WHERE customer_id = $1',
     [customerId],
   );
-  return { items: await withDetails(tx, rows), total: counted[0]?.total ?? 0 };
+  return { items: rows.map(toOrderRecord), total: counted[0]?.total ?? 0 };
 }
 
-async function withDetails(tx: Tx, rows: OrderRow[]): Promise<OrderRecord[]> {
-  if (rows.length === 0) return [];
-  const ids = rows.map((row) => row.id);
-  const { rows: items } = await tx.query<OrderItem & { orderId: string; unitPriceCents: string }>(
-    `SELECT order_id AS "orderId", product_id AS "productId", sku, name,
-            unit_price_cents AS "unitPriceCents", quantity
-     FROM order_items WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, line_no`,
-    [ids],
-  );
-  const { rows: history } = await tx.query<{
-    orderId: string;
-    status: OrderStatus;
-    reason: OrderFailureReason | null;
-    at: Date;
-  }>(
-    `SELECT order_id AS "orderId", status, reason, at
-     FROM order_history WHERE order_id = ANY($1::uuid[]) ORDER BY seq`,
-    [ids],
-  );
-  return rows.map((row) => ({
+function toOrderRecord(row: OrderRow): OrderRecord {
+  return {
     id: row.id,
     customerId: row.customerId,
     status: row.status,
     ...(row.failureReason === null ? {} : { failureReason: row.failureReason }),
-    items: items
-      .filter((item) => item.orderId === row.id)
-      .map(({ productId, sku, name, unitPriceCents, quantity }) => ({
-        productId,
-        sku,
-        name,
-        unitPriceCents: Number(unitPriceCents),
-        quantity,
-      })),
+    // Rebuilt in the contract's key order: jsonb keeps an object's keys shortest first.
+    items: row.items.map(({ productId, sku, name, unitPriceCents, quantity }) => ({
+      productId,
+      sku,
+      name,
+      unitPriceCents,
+      quantity,
+    })),
     totalCents: Number(row.totalCents),
     currency: row.currency,
     shippingAddress: row.shippingAddress,
     paymentToken: row.paymentToken,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
-    history: history
-      .filter((entry) => entry.orderId === row.id)
-      .map(({ status, reason, at }) => ({ status, at, ...(reason === null ? {} : { reason }) })),
-  }));
+    history: row.history.map(({ status, reason, at }) => ({
+      status,
+      at: new Date(at),
+      ...(reason === null ? {} : { reason }),
+    })),
+  };
 }
