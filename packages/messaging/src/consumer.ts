@@ -115,7 +115,7 @@ export async function startConsumer<
   const logger = options.logger.child({ component: 'consumer', consumer: consumerName });
   const maxAttempts = options.maxAttempts ?? 5;
   const backoff = options.backoff ?? { baseMs: 200, maxMs: 10_000 };
-  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 3_000;
+  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 1_000;
   const topicPrefix = options.topicPrefix ?? '';
   const contractTopicOf = (topic: string) =>
     topic.startsWith(topicPrefix) ? topic.slice(topicPrefix.length) : topic;
@@ -124,9 +124,11 @@ export async function startConsumer<
   const consumer = kafka.consumer({
     groupId: options.groupId,
     // A member that died without leaving holds its partitions until this passes: it is how long
-    // a killed service's partitions wait before a restarted (or surviving) member takes them.
-    // 10 s with a 3 s heartbeat keeps recovery quick without evicting a busy but live member.
-    sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+    // a killed service's partitions wait before a restarted (or surviving) member takes them, and
+    // so most of the recovery after a crash (docs/performance.md). 4 s with a 1 s heartbeat (sent
+    // by a timer during a slow handler too) still leaves a busy but live member three beats of
+    // slack; the brokers allow it (group.min.session.timeout.ms, 6 s by default, is set to 2 s).
+    sessionTimeout: options.sessionTimeoutMs ?? 4_000,
     heartbeatInterval: heartbeatIntervalMs,
     allowAutoTopicCreation: false,
     // How long a fetch waits for new data. kafkajs' 5 s default is also how long disconnect()
