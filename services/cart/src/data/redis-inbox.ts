@@ -44,16 +44,18 @@ export function redisInbox(redis: Redis, options: RedisInboxOptions): RedisInbox
   ): Promise<boolean> {
     const inboxKey = options.keys.inbox(entry.consumer, entry.messageId);
     for (let round = 1; round <= maxRounds; round += 1) {
-      await connection.watch(inboxKey);
-      if ((await connection.exists(inboxKey)) === 1) {
+      const [, applied] = await inOneRoundTrip(
+        connection.pipeline().watch(inboxKey).exists(inboxKey),
+      );
+      if (applied === 1) {
         await connection.unwatch();
         return false;
       }
       const writes = connection.multi();
       const unit: RedisUnit = {
         async read(key) {
-          await connection.watch(key);
-          return connection.get(key);
+          const [, value] = await inOneRoundTrip(connection.pipeline().watch(key).get(key));
+          return value as string | null;
         },
         writes,
       };
@@ -71,8 +73,7 @@ export function redisInbox(redis: Redis, options: RedisInboxOptions): RedisInbox
       );
       const results = await writes.exec();
       if (results === null) continue;
-      const failure = results.find(([error]) => error !== null)?.[0];
-      if (failure) throw failure;
+      throwFirstError(results);
       return true;
     }
     throw new Error(`message ${entry.messageId} kept conflicting after ${maxRounds} rounds`);
@@ -89,4 +90,21 @@ export function redisInbox(redis: Redis, options: RedisInboxOptions): RedisInbox
       await connection.quit();
     },
   };
+}
+
+/**
+ * A pipeline's replies, sent in one write and awaited once; the first error is thrown. A WATCH
+ * and the read behind it can share one: Redis runs a connection's commands in order, so the read
+ * is still covered by the watch.
+ */
+async function inOneRoundTrip(pipeline: ChainableCommander): Promise<unknown[]> {
+  const results = await pipeline.exec();
+  if (results === null) throw new Error('a pipeline without MULTI answered null');
+  throwFirstError(results);
+  return results.map(([, value]) => value);
+}
+
+function throwFirstError(results: Array<[error: Error | null, value: unknown]>): void {
+  const failure = results.find(([error]) => error !== null)?.[0];
+  if (failure) throw failure;
 }

@@ -6,7 +6,7 @@ import {
 } from '@shop/contracts';
 import { AppError } from '@shop/service-kit';
 import type { CartChange, CartStore } from '../data/carts';
-import { renderCart, type StoredCart } from './cart';
+import { renderCart, type ProductSnapshot, type StoredCart } from './cart';
 import { checkProduct, snapshotsOf, type ProductDeps } from './products';
 
 export interface CartDeps extends ProductDeps {
@@ -31,7 +31,7 @@ export async function addItem(
     quantity,
     currency: product.currency,
   });
-  return render(deps, changedCart(change, productId, quantity));
+  return render(deps, changedCart(change, productId, quantity), new Map([[productId, product]]));
 }
 
 /** 0 removes the line; a product not in the cart is NOT_FOUND. */
@@ -81,7 +81,15 @@ function changedCart(change: CartChange, productId: string, quantity: number): S
   }
 }
 
-async function render(deps: CartDeps, stored: StoredCart | null): Promise<Cart> {
-  const snapshots = await snapshotsOf(deps, stored?.lines.map((line) => line.productId) ?? []);
+/** `known`: snapshots in hand (the product just checked), which need not be read back from Redis. */
+async function render(
+  deps: CartDeps,
+  stored: StoredCart | null,
+  known: ReadonlyMap<string, ProductSnapshot> = new Map(),
+): Promise<Cart> {
+  const others = (stored?.lines ?? [])
+    .map((line) => line.productId)
+    .filter((productId) => !known.has(productId));
+  const snapshots = new Map([...known, ...(await snapshotsOf(deps, others))]);
   return renderCart(stored, snapshots, { defaultCurrency: deps.defaultCurrency, now: new Date() });
 }

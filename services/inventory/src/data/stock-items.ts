@@ -46,9 +46,10 @@ export async function updateSku(tx: Tx, productId: string, sku: string): Promise
 }
 
 /**
- * Locks the rows in product id order. Every writer that touches several products locks them
- * through here, in the same order, so two transactions can wait for each other but never in a
- * cycle (no deadlock). Unknown products are simply absent from the result.
+ * Locks the rows in product id order, for a caller that decides on their levels before changing
+ * them. Every writer that touches several products locks them in that order (here or in
+ * levelChangeCtes), so two transactions can wait for each other but never in a cycle (no deadlock).
+ * Unknown products are simply absent from the result.
  */
 export async function lockStockItems(tx: Tx, productIds: string[]): Promise<StockItem[]> {
   const { rows } = await tx.query<StockItem>(
@@ -60,30 +61,47 @@ export async function lockStockItems(tx: Tx, productIds: string[]): Promise<Stoc
 }
 
 /**
- * Applies the deltas and bumps each product's sequence in one statement; returns the new rows in
- * product id order. Rows a caller changes together must be locked first with lockStockItems: an
- * UPDATE … FROM locks in whatever order its plan visits them. The CHECK constraints of the table
- * reject any delta that would break 0 ≤ reserved ≤ on_hand.
+ * The CTEs of every statement that changes levels, so that a reservation's own write can share its
+ * round trip. Parameters: $1 product ids, $2 on-hand deltas, $3 reserved deltas
+ * (levelChangeParams); a statement that adds its own numbers them from $4. `locked` takes the row
+ * locks in product id order (see lockStockItems); `changed` reaches a row only through `locked`,
+ * so it never locks out of that order, whatever its plan (an UPDATE … FROM alone locks in the
+ * order its plan visits the rows). `changed` applies the deltas and bumps each sequence; the
+ * table's CHECK constraints reject any delta that would break 0 ≤ reserved ≤ on_hand.
  */
+export const levelChangeCtes = `locked AS MATERIALIZED (
+    SELECT product_id FROM stock_items WHERE product_id = ANY($1::uuid[])
+    ORDER BY product_id FOR UPDATE
+  ),
+  changed AS (
+    UPDATE stock_items AS s
+    SET on_hand = s.on_hand + c.on_hand_delta,
+        reserved = s.reserved + c.reserved_delta,
+        sequence = s.sequence + 1,
+        updated_at = now()
+    FROM unnest($1::uuid[], $2::int[], $3::int[]) AS c (product_id, on_hand_delta, reserved_delta)
+    JOIN locked ON locked.product_id = c.product_id
+    WHERE s.product_id = c.product_id
+    RETURNING s.product_id, s.sku, s.on_hand, s.reserved, s.sequence
+  )`;
+
+/** What a statement built on levelChangeCtes returns: the new rows, in product id order. */
+export const selectChangedItems = `SELECT ${columns} FROM changed ORDER BY product_id`;
+
+export function levelChangeParams(changes: LevelChange[]): [string[], number[], number[]] {
+  return [
+    changes.map((change) => change.productId),
+    changes.map((change) => change.onHandDelta),
+    changes.map((change) => change.reservedDelta),
+  ];
+}
+
+/** Applies the deltas (see levelChangeCtes); returns the new rows in product id order. */
 export async function adjustLevels(tx: Tx, changes: LevelChange[]): Promise<StockItem[]> {
   if (changes.length === 0) return [];
   const { rows } = await tx.query<StockItem>(
-    `WITH updated AS (
-       UPDATE stock_items AS s
-       SET on_hand = s.on_hand + c.on_hand_delta,
-           reserved = s.reserved + c.reserved_delta,
-           sequence = s.sequence + 1,
-           updated_at = now()
-       FROM unnest($1::uuid[], $2::int[], $3::int[]) AS c (product_id, on_hand_delta, reserved_delta)
-       WHERE s.product_id = c.product_id
-       RETURNING s.product_id, s.sku, s.on_hand, s.reserved, s.sequence
-     )
-     SELECT ${columns} FROM updated ORDER BY product_id`,
-    [
-      changes.map((change) => change.productId),
-      changes.map((change) => change.onHandDelta),
-      changes.map((change) => change.reservedDelta),
-    ],
+    `WITH ${levelChangeCtes} ${selectChangedItems}`,
+    levelChangeParams(changes),
   );
   return rows;
 }

@@ -1,8 +1,8 @@
 import type { PayloadOf } from '@shop/contracts';
 import type { Tx } from '@shop/postgres';
-import { lockReservation, markCommitted, markReleased } from '../data/reservations';
+import { lockReservation } from '../data/reservations';
 import { announce, type Cause, type Outgoing } from '../messaging/emit';
-import { applyToStock } from './held-stock';
+import { endReservation } from './held-stock';
 
 export type CommitStockCommand = PayloadOf<'CommitStock'>;
 
@@ -33,16 +33,20 @@ export async function commitStock(
   switch (reservation.status) {
     case 'RESERVED':
       if (reservation.expired) {
-        await applyToStock(tx, reservation.lines, 'giveBack', cause);
-        await markReleased(tx, orderId, 'EXPIRED');
+        await endReservation(
+          tx,
+          reservation,
+          'giveBack',
+          { status: 'RELEASED', reason: 'EXPIRED' },
+          cause,
+        );
         return announce(
           tx,
           { type: 'StockReleased', payload: { orderId, reason: 'EXPIRED' } },
           cause,
         );
       }
-      await applyToStock(tx, reservation.lines, 'ship', cause);
-      await markCommitted(tx, orderId);
+      await endReservation(tx, reservation, 'ship', { status: 'COMMITTED' }, cause);
       return announce(tx, { type: 'StockCommitted', payload: { orderId } }, cause);
     case 'COMMITTED':
       return announce(tx, { type: 'StockCommitted', payload: { orderId } }, cause);

@@ -1,7 +1,7 @@
 import type { Tx } from '@shop/postgres';
-import { lockNextExpired, lockReservation, markReleased } from '../data/reservations';
+import { lockNextExpired } from '../data/reservations';
 import { announce } from '../messaging/emit';
-import { applyToStock } from './held-stock';
+import { endReservation } from './held-stock';
 
 /**
  * Releases one reservation past its TTL, announcing StockReleased {reason: EXPIRED} so the saga
@@ -9,12 +9,17 @@ import { applyToStock } from './held-stock';
  * sweeper right now).
  */
 export async function expireNextReservation(tx: Tx): Promise<string | undefined> {
-  const orderId = await lockNextExpired(tx);
-  if (orderId === undefined) return undefined;
-  const reservation = (await lockReservation(tx, orderId))!;
+  const reservation = await lockNextExpired(tx);
+  if (reservation === undefined) return undefined;
+  const { orderId } = reservation;
   const cause = { correlationId: orderId };
-  await applyToStock(tx, reservation.lines, 'giveBack', cause);
-  await markReleased(tx, orderId, 'EXPIRED');
+  await endReservation(
+    tx,
+    reservation,
+    'giveBack',
+    { status: 'RELEASED', reason: 'EXPIRED' },
+    cause,
+  );
   await announce(tx, { type: 'StockReleased', payload: { orderId, reason: 'EXPIRED' } }, cause);
   return orderId;
 }

@@ -1,6 +1,5 @@
-import type { StockLine } from '@shop/contracts';
 import type { Tx } from '@shop/postgres';
-import { adjustLevels, lockStockItems } from '../data/stock-items';
+import { recordEnding, type Reservation, type ReservationEnding } from '../data/reservations';
 import { emitLevelsChanged, type Cause } from '../messaging/emit';
 
 /**
@@ -17,21 +16,21 @@ const effects = {
 
 export type HeldStockEffect = keyof typeof effects;
 
-/** Locks the lines' rows in product id order, applies the effect, and announces the new levels. */
-export async function applyToStock(
+/**
+ * Ends the (locked) reservation as `ending` says, applies the effect of its lines to the levels
+ * (their rows locked in product id order), and announces the new levels.
+ */
+export async function endReservation(
   tx: Tx,
-  lines: StockLine[],
+  reservation: Reservation,
   effect: HeldStockEffect,
+  ending: ReservationEnding,
   cause: Cause,
 ): Promise<void> {
-  if (lines.length === 0) return;
-  await lockStockItems(
-    tx,
-    lines.map((line) => line.productId),
-  );
-  const changed = await adjustLevels(
-    tx,
-    lines.map((line) => ({ productId: line.productId, ...effects[effect](line.quantity) })),
-  );
+  const changes = reservation.lines.map((line) => ({
+    productId: line.productId,
+    ...effects[effect](line.quantity),
+  }));
+  const changed = await recordEnding(tx, reservation.orderId, ending, changes);
   await emitLevelsChanged(tx, changed, cause);
 }

@@ -1,8 +1,8 @@
 import type { PayloadOf } from '@shop/contracts';
 import type { Tx } from '@shop/postgres';
-import { insertReleasedMarker, lockReservation, markReleased } from '../data/reservations';
+import { insertReleasedMarker, lockReservation } from '../data/reservations';
 import { announce, type Cause, type Outgoing } from '../messaging/emit';
-import { applyToStock } from './held-stock';
+import { endReservation } from './held-stock';
 
 export type ReleaseStockCommand = PayloadOf<'ReleaseStock'>;
 
@@ -32,12 +32,10 @@ export async function releaseStock(
   }
   switch (reservation.status) {
     case 'RESERVED':
-      await applyToStock(tx, reservation.lines, 'giveBack', cause);
-      await markReleased(tx, orderId, reason);
+      await endReservation(tx, reservation, 'giveBack', { status: 'RELEASED', reason }, cause);
       return announce(tx, { type: 'StockReleased', payload: { orderId, reason } }, cause);
     case 'COMMITTED':
-      await applyToStock(tx, reservation.lines, 'return', cause);
-      await markReleased(tx, orderId, reason);
+      await endReservation(tx, reservation, 'return', { status: 'RELEASED', reason }, cause);
       return announce(tx, { type: 'StockReleased', payload: { orderId, reason } }, cause);
     case 'RELEASED':
       return announce(

@@ -2,12 +2,12 @@ import type { PayloadOf } from '@shop/contracts';
 import type { Tx } from '@shop/postgres';
 import {
   claimReservation,
-  insertLines,
+  holdLines,
   lockReservation,
   markFailed,
   type Reservation,
 } from '../data/reservations';
-import { adjustLevels, lockStockItems } from '../data/stock-items';
+import { lockStockItems } from '../data/stock-items';
 import { announce, emitLevelsChanged, type Cause, type Outgoing } from '../messaging/emit';
 import { decideReservation, mergeLines } from './reservation-rules';
 
@@ -57,15 +57,7 @@ export async function reserveStock(
       cause,
     );
   }
-  const changed = await adjustLevels(
-    tx,
-    lines.map((line) => ({
-      productId: line.productId,
-      onHandDelta: 0,
-      reservedDelta: line.quantity,
-    })),
-  );
-  await insertLines(tx, orderId, lines);
+  const changed = await holdLines(tx, orderId, lines);
   await emitLevelsChanged(tx, changed, cause);
   return announce(tx, { type: 'StockReserved', payload: { orderId, lines } }, cause);
 }

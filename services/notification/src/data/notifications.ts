@@ -13,12 +13,19 @@ export interface NewNotification {
   details: NotificationDetails;
 }
 
-/** False when this event already has its notification of this kind. */
+/**
+ * False when this event already has its notification of this kind. A new one also wakes the
+ * sender: `pg_notify` rides on the insert, so it takes no statement of its own.
+ */
 export async function insertPendingNotification(tx: Tx, input: NewNotification): Promise<boolean> {
   const { rowCount } = await tx.query(
-    `INSERT INTO notifications (id, event_id, kind, user_id, order_id, details)
-     VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT ON CONSTRAINT notifications_event_kind_key DO NOTHING`,
+    `WITH inserted AS (
+       INSERT INTO notifications (id, event_id, kind, user_id, order_id, details)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT ON CONSTRAINT notifications_event_kind_key DO NOTHING
+       RETURNING id
+     )
+     SELECT pg_notify($7, '') FROM inserted`,
     [
       randomUUID(),
       input.eventId,
@@ -26,6 +33,7 @@ export async function insertPendingNotification(tx: Tx, input: NewNotification):
       input.userId,
       input.orderId ?? null,
       JSON.stringify(input.details),
+      pendingChannel,
     ],
   );
   return rowCount === 1;

@@ -1,10 +1,6 @@
 import type { MessageOf } from '@shop/contracts';
 import type { Tx } from '@shop/postgres';
-import {
-  insertPendingNotification,
-  signalPending,
-  type NewNotification,
-} from '../data/notifications';
+import { insertPendingNotification, signalPending } from '../data/notifications';
 import { upsertUser } from '../data/users';
 
 /**
@@ -16,24 +12,21 @@ import { upsertUser } from '../data/users';
  * the directory, so it waits, PENDING, and goes out as soon as the user is registered.
  */
 
-async function record(tx: Tx, notification: NewNotification): Promise<void> {
-  if (await insertPendingNotification(tx, notification)) await signalPending(tx);
-}
-
 export async function onUserRegistered(tx: Tx, message: MessageOf<'UserRegistered'>) {
   const { userId, email, name } = message.payload;
   await upsertUser(tx, { userId, email, name });
-  await insertPendingNotification(tx, {
+  const recorded = await insertPendingNotification(tx, {
     eventId: message.id,
     userId,
     details: { kind: 'WELCOME', payload: message.payload },
   });
-  // Even for a duplicate: order notifications may have been waiting for this user.
-  await signalPending(tx);
+  // A new notification has woken the sender; a duplicate must too, since order notifications
+  // may have been waiting for this user.
+  if (!recorded) await signalPending(tx);
 }
 
 export async function onOrderConfirmed(tx: Tx, message: MessageOf<'OrderConfirmed'>) {
-  await record(tx, {
+  await insertPendingNotification(tx, {
     eventId: message.id,
     userId: message.payload.customerId,
     orderId: message.payload.orderId,
@@ -42,7 +35,7 @@ export async function onOrderConfirmed(tx: Tx, message: MessageOf<'OrderConfirme
 }
 
 export async function onOrderCancelled(tx: Tx, message: MessageOf<'OrderCancelled'>) {
-  await record(tx, {
+  await insertPendingNotification(tx, {
     eventId: message.id,
     userId: message.payload.customerId,
     orderId: message.payload.orderId,
