@@ -5,6 +5,7 @@ import { repoRoot } from '../paths';
 import type { ProcessName } from '../service-process';
 import { startTestbed, type Testbed } from '../testbed';
 import { runConsistencyLag } from './consistency-lag';
+import { writeCpuChart } from './cpu-chart';
 import { runSystemBenchmark } from './system';
 import { formatTable, reportsDir, writeReport, type BenchReport } from './report';
 
@@ -98,6 +99,10 @@ export async function runBenchmarks(names: string[]): Promise<number> {
     const report = await benchmark.run();
     writeReport(report);
     reports.push(report);
+    if (benchmark.name === 'system') {
+      const chart = writeCpuChart(report, reportsDir);
+      if (chart) console.log(`chart of CPU per checkout, before and now: ${chart}`);
+    }
   }
   console.log(`\n${formatTable(reports)}`);
   const file = path.join(reportsDir, 'bench.json');
