@@ -110,7 +110,9 @@ function javaArgs(
   main: string[],
 ) {
   return [
-    `-Xms${settings.kafkaHeap}`,
+    // Not pinned: G1 starts small and grows the heap as the load needs it, up to the setting, so
+    // an idle development broker does not hold its whole heap resident (docs/performance.md).
+    '-Xms64m',
     `-Xmx${settings.kafkaHeap}`,
     '-XX:+UseG1GC',
     '-Djava.awt.headless=true',

@@ -18,12 +18,19 @@ export interface PlacedOrder {
 
 export interface LoadOptions {
   client: GatewayClient;
-  shoppers: number;
+  /** How many shoppers register when the load starts, or the shoppers registered beforehand. */
+  shoppers: number | Shopper[];
   products: StockedProduct[];
   /** Share of checkouts paid with a card that is declined (0..1). */
   declineShare: number;
   maxOrdersPerShopper: number;
   timeline: Timeline;
+  /**
+   * Open loop: checkouts start at this many per second whatever the shop's pace, each by an idle
+   * shopper of the `shoppers` registered (an arrival finding none idle is counted, not queued).
+   * Without it the loop is closed: each shopper checks out again once the last order ended.
+   */
+  arrivalsPerSecond?: number;
 }
 
 export interface LoadOutcome {
@@ -34,6 +41,8 @@ export interface LoadOutcome {
   abandoned: number;
   /** 422: the cart was empty by the time the order was placed (a late confirm emptied it). */
   emptyCart: number;
+  /** Open loop: arrivals that found every shopper still busy with an earlier checkout. */
+  noIdleShopper: number;
 }
 
 export interface Load {
@@ -58,34 +67,44 @@ const shippingAddress = {
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)]!;
 
+/** A new customer through the gateway, retried for 30 s while the shop fails; undefined after. */
+export async function registerShopper(client: GatewayClient): Promise<Shopper | undefined> {
+  const email = `chaos-${randomUUID().slice(0, 12)}@example.test`;
+  const deadline = Date.now() + placeRetryMs;
+  while (Date.now() < deadline) {
+    const answer = await client.request('register', 'POST', '/api/auth/register', {
+      body: { email, password: randomUUID(), name: 'Chaos Shopper' },
+    });
+    if (answer.status === 201) {
+      const { token, user } = answer.body as { token: string; user: { id: string } };
+      return { id: user.id, email, token };
+    }
+    if (!isFailure(answer.status)) return undefined;
+    await pause(500);
+  }
+  return undefined;
+}
+
 /**
  * Shoppers who behave like careful clients of the public API: they register, fill a cart, check
  * out with an Idempotency-Key and retry that same key when the shop fails them (so a retry can
- * never buy twice), then follow the order until it ends. The loop ends by itself: after
- * `stopPlacing()` or `maxOrdersPerShopper` checkouts each.
+ * never buy twice), then follow the order until it ends. Closed loop by default (each shopper
+ * checks out again after a pause), open loop with `arrivalsPerSecond`. The load ends by itself:
+ * after `stopPlacing()` or `maxOrdersPerShopper` checkouts each.
  */
 export function startLoad(options: LoadOptions): Load {
   const { client } = options;
   const lastStatus = new Map<string, string>();
-  const outcome: LoadOutcome = { shoppers: [], acknowledged: [], abandoned: 0, emptyCart: 0 };
+  const outcome: LoadOutcome = {
+    shoppers: [],
+    acknowledged: [],
+    abandoned: 0,
+    emptyCart: 0,
+    noIdleShopper: 0,
+  };
   let placing = true;
 
-  async function register(): Promise<Shopper | undefined> {
-    const email = `chaos-${randomUUID().slice(0, 12)}@example.test`;
-    const deadline = Date.now() + placeRetryMs;
-    while (Date.now() < deadline) {
-      const answer = await client.request('register', 'POST', '/api/auth/register', {
-        body: { email, password: randomUUID(), name: 'Chaos Shopper' },
-      });
-      if (answer.status === 201) {
-        const { token, user } = answer.body as { token: string; user: { id: string } };
-        return { id: user.id, email, token };
-      }
-      if (!isFailure(answer.status)) return undefined;
-      await pause(500);
-    }
-    return undefined;
-  }
+  const register = () => registerShopper(client);
 
   async function fillCart(shopper: Shopper): Promise<boolean> {
     const cart = await client.request('cart', 'GET', '/api/cart', { token: shopper.token });
@@ -151,30 +170,67 @@ export function startLoad(options: LoadOptions): Load {
     }
   }
 
-  async function shop(): Promise<void> {
-    const shopper = await register();
-    if (!shopper) {
-      options.timeline.note('a shopper could not register within 30 s and went home');
-      return;
+  /** One checkout: a cart, an order, followed to its end. False when the cart stayed empty. */
+  async function checkoutJourney(shopper: Shopper): Promise<boolean> {
+    if (!(await fillCart(shopper))) return false;
+    const order = await checkOut(shopper);
+    if (order) {
+      outcome.acknowledged.push(order);
+      lastStatus.set(order.id, 'PENDING');
+      await follow(order);
     }
-    outcome.shoppers.push(shopper);
+    return true;
+  }
+
+  async function shopper(registered?: Shopper): Promise<Shopper | undefined> {
+    const found = registered ?? (await register());
+    if (!found) options.timeline.note('a shopper could not register within 30 s and went home');
+    else outcome.shoppers.push(found);
+    return found;
+  }
+
+  const shoppers = (): Promise<(Shopper | undefined)[]> =>
+    typeof options.shoppers === 'number'
+      ? Promise.all(Array.from({ length: options.shoppers }, () => shopper()))
+      : Promise.all(options.shoppers.map(shopper));
+
+  async function shop(registered: Shopper | undefined): Promise<void> {
+    if (!registered) return;
+    const shopper = registered;
     for (let placed = 0; placing && placed < options.maxOrdersPerShopper;) {
-      if (!(await fillCart(shopper))) {
+      if (!(await checkoutJourney(shopper))) {
         await pause(500);
         continue;
       }
-      const order = await checkOut(shopper);
-      if (order) {
-        placed += 1;
-        outcome.acknowledged.push(order);
-        lastStatus.set(order.id, 'PENDING');
-        await follow(order);
-      }
+      placed += 1;
       await pause(100 + Math.random() * 400);
     }
   }
 
-  const finished = Promise.all(Array.from({ length: options.shoppers }, shop)).then(() => outcome);
+  /** Arrivals on a fixed clock (not after the last answer), so a slow shop meets the same load. */
+  async function arrive(perSecond: number): Promise<void> {
+    const idle = (await shoppers()).filter((found): found is Shopper => found !== undefined);
+    const journeys: Promise<unknown>[] = [];
+    const start = Date.now();
+    for (let arrival = 0; placing; arrival += 1) {
+      const due = start + (arrival * 1000) / perSecond;
+      if (due > Date.now()) await pause(due - Date.now());
+      if (!placing) break;
+      const shopper = idle.pop();
+      if (!shopper) {
+        outcome.noIdleShopper += 1;
+        continue;
+      }
+      journeys.push(checkoutJourney(shopper).finally(() => idle.push(shopper)));
+    }
+    await Promise.all(journeys);
+  }
+
+  const finished = (
+    options.arrivalsPerSecond
+      ? arrive(options.arrivalsPerSecond)
+      : shoppers().then((found) => Promise.all(found.map(shop)))
+  ).then(() => outcome);
   return {
     pendingOrders: () => [...lastStatus.values()].filter((status) => !terminal.has(status)).length,
     stopPlacing() {
