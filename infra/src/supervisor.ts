@@ -27,9 +27,11 @@ export async function supervise(
   let stopping = false;
   let suspended: (() => void) | undefined;
   let restarts = 0;
+  /** The restart under way, which `stop()` waits for: it must not leave a process behind. */
+  let restarting: Promise<void> = Promise.resolve();
 
   const watch = (running: ServiceProcess) => {
-    void running.exited.then(async (code) => {
+    restarting = running.exited.then(async (code) => {
       if (stopping) return;
       process = undefined;
       if (suspended) await new Promise<void>((resolve) => (suspended = resolve));
@@ -40,7 +42,12 @@ export async function supervise(
         await new Promise((resolve) => setTimeout(resolve, delay));
         if (stopping) return;
         try {
-          process = await startServiceProcess({ name, env, logFile });
+          const started = await startServiceProcess({ name, env, logFile });
+          if (stopping) {
+            await started.stop('SIGTERM');
+            return;
+          }
+          process = started;
           restarts += 1;
           log(`${name} is back (pid ${process.pid})`);
           watch(process);
@@ -73,6 +80,7 @@ export async function supervise(
       stopping = true;
       resume();
       await process?.stop('SIGTERM');
+      await restarting;
     },
   };
 }
