@@ -41,8 +41,6 @@ const relayLockKey = 8_112_904_561;
 /** `standby`: another relay holds the lock. */
 type BatchOutcome = 'drained' | 'more' | 'standby' | { publishFailed: Error };
 
-type Nullable<T> = { [K in keyof T]: T[K] | null };
-
 interface OutboxRow {
   seq: string;
   topic: string;
@@ -58,24 +56,25 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   function publishNextBatch(): Promise<BatchOutcome> {
     return withTransaction(pool, async (tx) => {
-      // The lock and the batch in one statement: the CTE runs once and the batch is read only
-      // when it got the lock. One row with held = false: another relay publishes; one row of
-      // nulls: nothing to publish.
-      const { rows } = await tx.query<{ held: boolean } & Nullable<OutboxRow>>(
-        `WITH lock AS (SELECT pg_try_advisory_xact_lock($1) AS held)
-         SELECT lock.held, batch.* FROM lock LEFT JOIN LATERAL (
-           SELECT seq, topic, key, envelope, headers FROM outbox
-           WHERE lock.held AND published_at IS NULL ORDER BY seq LIMIT $2
-         ) AS batch ON true`,
-        [relayLockKey, batchSize],
+      // The lock in a statement of its own, before the read: under READ COMMITTED a statement
+      // reads as of its start, so a read in the lock's own statement could start before the last
+      // holder committed, get the lock as it commits, and publish that holder's rows again
+      // (tried; the two-relay test caught it, docs/performance.md).
+      const { rows: lock } = await tx.query<{ held: boolean }>(
+        'SELECT pg_try_advisory_xact_lock($1) AS held',
+        [relayLockKey],
       );
-      if (!rows[0]?.held) return 'standby';
-      const batch = rows.filter((row): row is OutboxRow & { held: boolean } => row.seq !== null);
-      if (batch.length === 0) return 'drained';
-      const seqs = batch.map((row) => row.seq);
+      if (!lock[0]?.held) return 'standby';
+      const { rows } = await tx.query<OutboxRow>(
+        `SELECT seq, topic, key, envelope, headers FROM outbox
+         WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
+        [batchSize],
+      );
+      if (rows.length === 0) return 'drained';
+      const seqs = rows.map((row) => row.seq);
       try {
         await producer.publish(
-          batch.map((row) => ({
+          rows.map((row) => ({
             topic: `${options.topicPrefix ?? ''}${row.topic}`,
             key: row.key,
             value: JSON.stringify(row.envelope),
@@ -88,17 +87,17 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           'UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = ANY($1::bigint[])',
           [seqs, errorMessage(error)],
         );
-        const publishFailed = new Error(`publishing ${batch.length} outbox rows failed`, {
+        const publishFailed = new Error(`publishing ${rows.length} outbox rows failed`, {
           cause: error,
         });
         return { publishFailed };
       }
-      await options.afterPublish?.(batch.length);
+      await options.afterPublish?.(rows.length);
       await tx.query(
         'UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE seq = ANY($1::bigint[])',
         [seqs],
       );
-      return batch.length === batchSize ? 'more' : 'drained';
+      return rows.length === batchSize ? 'more' : 'drained';
     });
   }
 
