@@ -1,7 +1,8 @@
 /**
- * Browse throughput through the gateway against the catalog directly, same run, same load
- * generator (autocannon): GET /api/products and GET /api/products/:id. Writes
- * reports/bench-browse.json in the BenchReport shape of infra/src/bench/report.ts.
+ * Browse throughput through the gateway against the catalog directly and (with NGINX_URL) against
+ * nginx proxying the same catalog, same run, same load generator (autocannon): GET /api/products
+ * and GET /api/products/:id. Writes reports/bench-browse.json in the BenchReport shape of
+ * infra/src/bench/report.ts. `pnpm bench browse` starts all three.
  *
  *   CATALOG_URL=http://127.0.0.1:8082 GATEWAY_URL=http://127.0.0.1:8080 pnpm --filter @shop/gateway bench
  *
@@ -27,6 +28,8 @@ interface BenchReport {
 
 const catalogUrl = process.env.CATALOG_URL ?? 'http://127.0.0.1:8082';
 const gatewayUrl = process.env.GATEWAY_URL ?? 'http://127.0.0.1:8080';
+/** nginx as a plain reverse proxy of the same catalog: the yardstick for the gateway. */
+const nginxUrl = process.env.NGINX_URL;
 const durationSeconds = Number(process.env.BENCH_DURATION_S ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const warmupSeconds = 2;
@@ -110,6 +113,25 @@ function figuresOf(name: string, direct: Measured, viaGateway: Measured): Figure
   ];
 }
 
+function againstNginx(name: string, nginx: Measured, viaGateway: Measured): Figure[] {
+  return [
+    { metric: `${name} nginx throughput`, value: nginx.requestsPerSecond, unit: 'req/s' },
+    { metric: `${name} nginx p50`, value: nginx.p50Ms, unit: 'ms' },
+    { metric: `${name} nginx p99`, value: nginx.p99Ms, unit: 'ms' },
+    {
+      metric: `${name} gateway/nginx throughput ratio`,
+      value: viaGateway.requestsPerSecond / nginx.requestsPerSecond,
+      unit: 'x',
+    },
+    { metric: `${name} gateway/nginx p99 ratio`, value: viaGateway.p99Ms / nginx.p99Ms, unit: 'x' },
+    {
+      metric: `${name} nginx non-2xx + errors`,
+      value: nginx.non2xx + nginx.errors,
+      unit: 'responses',
+    },
+  ];
+}
+
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   const ids = await productIds();
@@ -126,6 +148,10 @@ async function main(): Promise<void> {
     console.log(`${name}: through the gateway…`);
     const viaGateway = await measure(gatewayUrl, requests);
     figures.push(...figuresOf(name, direct, viaGateway));
+    if (nginxUrl) {
+      console.log(`${name}: through nginx…`);
+      figures.push(...againstNginx(name, await measure(nginxUrl, requests), viaGateway));
+    }
   }
 
   const report: BenchReport = {

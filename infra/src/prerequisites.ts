@@ -82,6 +82,14 @@ function isRoot(): boolean {
   return process.getuid?.() === 0;
 }
 
+/** Installs Debian packages (as root, non-interactively, without recommends). */
+export async function installWithApt(packages: string[], log: (line: string) => void) {
+  log(`installing ${packages.join(', ')} with apt-get`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  await run('apt-get', ['update', '-q'], { env });
+  await run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...packages], { env });
+}
+
 /**
  * Finds every program the infrastructure needs. What is missing is installed with apt-get when
  * we are root on Debian; otherwise we stop and name exactly what to install.
@@ -105,10 +113,7 @@ export async function ensureToolchain(log: (line: string) => void): Promise<Tool
         `Missing prerequisites:\n${lines.join('\n')}\nInstall them, e.g.: sudo apt-get install -y ${packages.join(' ')}`,
       );
     }
-    log(`installing ${packages.join(', ')} with apt-get`);
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    await run('apt-get', ['update', '-q'], { env });
-    await run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...packages], { env });
+    await installWithApt(packages, log);
     for (const key of missing) {
       found.set(key, await requirements[key].find());
       if (!found.get(key))

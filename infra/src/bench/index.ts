@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { startNginxProxy } from '../nginx';
 import { repoRoot } from '../paths';
 import type { ProcessName } from '../service-process';
 import { startTestbed, type Testbed } from '../testbed';
@@ -19,11 +20,18 @@ interface Benchmark {
  * A benchmark that lives with its service: a tsx script writing reports/bench-<name>.json, run
  * against a testbed of the services it needs (when any), which it finds through its environment.
  */
+interface ScriptBed {
+  services: ProcessName[];
+  env: (bed: Testbed) => Record<string, string>;
+  /** Something else the script measures against, started once the bed runs (nginx, say). */
+  alongside?: (bed: Testbed) => Promise<{ env: Record<string, string>; stop(): Promise<void> }>;
+}
+
 function script(
   name: string,
   file: string,
   what: string,
-  testbed?: { services: ProcessName[]; env: (bed: Testbed) => Record<string, string> },
+  testbed?: ScriptBed,
   extraEnv: Partial<Record<ProcessName, Record<string, string>>> = {},
 ): Benchmark {
   return {
@@ -32,15 +40,24 @@ function script(
     run: async () => {
       const bed = testbed ? await startTestbed(testbed.services, extraEnv) : undefined;
       try {
-        const code = await new Promise<number | null>((resolve) => {
-          const child = spawn(path.join(repoRoot, 'node_modules', '.bin', 'tsx'), [file], {
-            cwd: repoRoot,
-            env: { ...process.env, ...(bed && testbed ? testbed.env(bed) : {}) },
-            stdio: 'inherit',
+        const extra = bed && testbed?.alongside ? await testbed.alongside(bed) : undefined;
+        try {
+          const code = await new Promise<number | null>((resolve) => {
+            const child = spawn(path.join(repoRoot, 'node_modules', '.bin', 'tsx'), [file], {
+              cwd: repoRoot,
+              env: {
+                ...process.env,
+                ...(bed && testbed ? testbed.env(bed) : {}),
+                ...extra?.env,
+              },
+              stdio: 'inherit',
+            });
+            child.on('exit', resolve);
           });
-          child.on('exit', resolve);
-        });
-        if (code !== 0) throw new Error(`${file} exited with ${code}`);
+          if (code !== 0) throw new Error(`${file} exited with ${code}`);
+        } finally {
+          await extra?.stop();
+        }
       } finally {
         await bed?.stop();
       }
@@ -70,10 +87,14 @@ export const benchmarks: Benchmark[] = [
   script(
     'browse',
     'gateway/bench/browse.ts',
-    'GET /api/products and /api/products/:id, through the gateway and direct',
+    'GET /api/products and /api/products/:id: direct, through nginx and through the gateway',
     {
       services: ['catalog', 'gateway'],
       env: (bed) => ({ CATALOG_URL: bed.url('catalog'), GATEWAY_URL: bed.url('gateway') }),
+      alongside: async (bed) => {
+        const nginx = await startNginxProxy(bed.url('catalog'));
+        return { env: { NGINX_URL: nginx.url }, stop: () => nginx.stop() };
+      },
     },
     {
       catalog: { DEMO_DATA: 'true', LOG_LEVEL: 'warn' },
