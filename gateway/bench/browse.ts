@@ -86,14 +86,19 @@ async function measure(baseUrl: string, requests: () => autocannon.Request[]): P
   return load(baseUrl, requests(), durationSeconds);
 }
 
+/** Throughput, p50 and p99 of one way in (`<name> direct`, `<name> gateway`, …). */
+function measuredFigures(label: string, measured: Measured): Figure[] {
+  return [
+    { metric: `${label} throughput`, value: measured.requestsPerSecond, unit: 'req/s' },
+    { metric: `${label} p50`, value: measured.p50Ms, unit: 'ms' },
+    { metric: `${label} p99`, value: measured.p99Ms, unit: 'ms' },
+  ];
+}
+
 function figuresOf(name: string, direct: Measured, viaGateway: Measured): Figure[] {
   return [
-    { metric: `${name} direct throughput`, value: direct.requestsPerSecond, unit: 'req/s' },
-    { metric: `${name} direct p50`, value: direct.p50Ms, unit: 'ms' },
-    { metric: `${name} direct p99`, value: direct.p99Ms, unit: 'ms' },
-    { metric: `${name} gateway throughput`, value: viaGateway.requestsPerSecond, unit: 'req/s' },
-    { metric: `${name} gateway p50`, value: viaGateway.p50Ms, unit: 'ms' },
-    { metric: `${name} gateway p99`, value: viaGateway.p99Ms, unit: 'ms' },
+    ...measuredFigures(`${name} direct`, direct),
+    ...measuredFigures(`${name} gateway`, viaGateway),
     {
       metric: `${name} gateway/direct throughput ratio`,
       value: viaGateway.requestsPerSecond / direct.requestsPerSecond,
@@ -115,9 +120,7 @@ function figuresOf(name: string, direct: Measured, viaGateway: Measured): Figure
 
 function againstNginx(name: string, nginx: Measured, viaGateway: Measured): Figure[] {
   return [
-    { metric: `${name} nginx throughput`, value: nginx.requestsPerSecond, unit: 'req/s' },
-    { metric: `${name} nginx p50`, value: nginx.p50Ms, unit: 'ms' },
-    { metric: `${name} nginx p99`, value: nginx.p99Ms, unit: 'ms' },
+    ...measuredFigures(`${name} nginx`, nginx),
     {
       metric: `${name} gateway/nginx throughput ratio`,
       value: viaGateway.requestsPerSecond / nginx.requestsPerSecond,

@@ -2,6 +2,7 @@ import type { PayloadOf } from '@shop/contracts';
 import type { Tx } from '@shop/postgres';
 import { lockReservation } from '../data/reservations';
 import { announce, type Cause, type Outgoing } from '../messaging/emit';
+import { releaseExpired } from './expire-reservation';
 import { endReservation } from './held-stock';
 
 export type CommitStockCommand = PayloadOf<'CommitStock'>;
@@ -32,20 +33,7 @@ export async function commitStock(
   if (!reservation) return { type: 'Ignored' };
   switch (reservation.status) {
     case 'RESERVED':
-      if (reservation.expired) {
-        await endReservation(
-          tx,
-          reservation,
-          'giveBack',
-          { status: 'RELEASED', reason: 'EXPIRED' },
-          cause,
-        );
-        return announce(
-          tx,
-          { type: 'StockReleased', payload: { orderId, reason: 'EXPIRED' } },
-          cause,
-        );
-      }
+      if (reservation.expired) return releaseExpired(tx, reservation, cause);
       await endReservation(tx, reservation, 'ship', { status: 'COMMITTED' }, cause);
       return announce(tx, { type: 'StockCommitted', payload: { orderId } }, cause);
     case 'COMMITTED':
