@@ -20,6 +20,12 @@ export const configSchema = baseConfigSchema
     SAGA_TIMEOUT: envVar.durationMs().default(60_000),
     /** How often the saga timer looks for due deadlines. */
     SAGA_TICK: envVar.durationMs().default(1_000),
+    /**
+     * Anti-hoarding (OWASP API4/API6): units of one product a customer may hold in open orders,
+     * this one included. A cart line holds at most 99, so the default only bounds many orders at
+     * once.
+     */
+    MAX_OPEN_UNITS_PER_PRODUCT: envVar.integer(1, 1_000_000).default(100),
     /** API.md promises at least 24 h; shorter values are refused. */
     IDEMPOTENCY_KEY_RETENTION: envVar
       .durationMs()

@@ -44,6 +44,7 @@ export const startService = defineService<Config, HostOptions>(async (host) => {
         timeoutMs: config.CATALOG_TIMEOUT,
       }),
       settings,
+      maxOpenUnitsPerProduct: config.MAX_OPEN_UNITS_PER_PRODUCT,
     }),
   );
 });

@@ -9,6 +9,7 @@ import {
 } from '../data/idempotency-keys';
 import { insertOrder, type OrderRecord } from '../data/orders';
 import { emit, type Cause } from '../messaging/emit';
+import { assertWithinOpenUnitsCap } from './open-units-cap';
 import { toOrderView } from './order-view';
 import { priceCart, type PricingClients } from './price-cart';
 import { hashRequest } from './request-hash';
@@ -17,6 +18,8 @@ import { beginSaga, type SagaSettings } from './saga';
 export interface PlaceOrderDeps extends PricingClients {
   pool: Pool;
   settings: SagaSettings;
+  /** Units of one product a customer may hold in open orders (see open-units-cap.ts). */
+  maxOpenUnitsPerProduct: number;
   now?: () => Date;
 }
 
@@ -43,6 +46,10 @@ export interface PlaceOrderResult {
  * The same key from the same customer places at most one order. A replay is answered before the
  * cart is read (the cart may be empty by then); two requests racing past that check meet at the
  * key's unique index, where the loser waits for the winner and answers with its record.
+ *
+ * The open-units cap is checked after the key is claimed: a replay racing its original is
+ * answered with the original's 202, never refused for the units that original added. A refusal
+ * rolls back the claim with the rest, so the key stays free for a retry.
  */
 export async function placeOrder(
   deps: PlaceOrderDeps,
@@ -80,6 +87,7 @@ export async function placeOrder(
       createdAt: now,
     });
     if (!claimed) return replay(await winnerOf(tx, customerId, idempotencyKey), requestHash);
+    await assertWithinOpenUnitsCap(tx, customerId, order.items, deps.maxOpenUnitsPerProduct);
     await insertOrder(tx, order);
     const cause = { ...request.cause, correlationId: order.id };
     await emit(
