@@ -2,11 +2,11 @@ import {
   amountCentsSchema,
   currencySchema,
   optionalQueryInt,
-  optionalQueryString,
   paginated,
   paginationQuerySchema,
   queryEnumWithDefault,
   slugSchema,
+  textSchema,
   timestampSchema,
   uuidSchema,
 } from './common';
@@ -15,6 +15,11 @@ import { z } from './zod';
 /** `LOW_STOCK` means 0 < available ≤ this (API.md). */
 export const LOW_STOCK_THRESHOLD = 10;
 export const MAX_INITIAL_STOCK = 100_000;
+/**
+ * Ten million in major units: a bound that keeps every order total (99 units a line) far inside
+ * JavaScript's exact integers and PostgreSQL's bigint.
+ */
+export const MAX_PRICE_CENTS = 1_000_000_000;
 
 export const skuSchema = z
   .string()
@@ -23,14 +28,16 @@ export const skuSchema = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits, ".", "_" or "-"')
   .openapi({ example: 'KB-MECH-001' });
 
-const productNameSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(200)
-  .openapi({ example: 'Mechanical keyboard' });
-const descriptionSchema = z.string().max(5000);
-const imageUrlSchema = z.url({ protocol: /^https?$/ }).max(2048);
+const productNameSchema = textSchema({ min: 1, max: 200 }).openapi({
+  example: 'Mechanical keyboard',
+});
+const descriptionSchema = textSchema({ max: 5000 });
+const priceCentsSchema = z.number().int().min(0).max(MAX_PRICE_CENTS);
+// Stored and shown, never fetched by any service (no server-side request forgery to guard).
+const imageUrlSchema = z
+  .url({ protocol: /^https?$/ })
+  .max(2048)
+  .openapi({ pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s]+$' });
 
 export const stockStatusSchema = z
   .enum(['IN_STOCK', 'LOW_STOCK', 'OUT_OF_STOCK'])
@@ -68,30 +75,19 @@ const productSortValues = ['relevance', 'price_asc', 'price_desc', 'name'] as co
 export const productSortSchema = z.enum(productSortValues);
 
 // Unknown query parameters are ignored, not rejected: caches and trackers append their own.
-export const productListQuerySchema = paginationQuerySchema
-  .extend({
-    search: optionalQueryString(z.string().trim().max(200)),
-    category: optionalQueryString(slugSchema),
-    minPriceCents: optionalQueryInt({ min: 0, max: Number.MAX_SAFE_INTEGER }),
-    maxPriceCents: optionalQueryInt({ min: 0, max: Number.MAX_SAFE_INTEGER }),
-    inStock: z
-      .preprocess(
-        (value) => (value === '' ? undefined : value),
-        z
-          .enum(['true', 'false'])
-          .transform((value) => value === 'true')
-          .optional(),
-      )
-      .openapi({ type: 'string', enum: ['true', 'false'] }),
-    sort: queryEnumWithDefault(productSortValues, 'relevance'),
-  })
-  .refine(
-    (query) =>
-      query.minPriceCents === undefined ||
-      query.maxPriceCents === undefined ||
-      query.minPriceCents <= query.maxPriceCents,
-    { message: 'must not be below minPriceCents', path: ['maxPriceCents'] },
-  );
+export const productListQuerySchema = paginationQuerySchema.extend({
+  search: textSchema({ max: 200 }).optional(),
+  category: slugSchema.optional(),
+  minPriceCents: optionalQueryInt({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+  maxPriceCents: optionalQueryInt({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+  inStock: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional()
+    .openapi({ type: 'string', enum: ['true', 'false'] }),
+  sort: queryEnumWithDefault(productSortValues, 'relevance'),
+});
+// A minimum above the maximum is not an error: like any filter, it simply matches nothing.
 
 export const productPageSchema = paginated(productSchema, 'ProductPage');
 
@@ -111,7 +107,7 @@ export const createProductBodySchema = z
     name: productNameSchema,
     description: descriptionSchema,
     category: slugSchema,
-    priceCents: amountCentsSchema,
+    priceCents: priceCentsSchema,
     currency: currencySchema,
     imageUrl: imageUrlSchema.optional(),
     initialStock: z.number().int().min(0).max(MAX_INITIAL_STOCK).default(0),
@@ -125,12 +121,12 @@ export const updateProductBodySchema = z
     name: productNameSchema,
     description: descriptionSchema,
     category: slugSchema,
-    priceCents: amountCentsSchema,
+    priceCents: priceCentsSchema,
     imageUrl: imageUrlSchema.nullable().openapi({ description: '`null` removes the image' }),
   })
   .partial()
   .refine((body) => Object.keys(body).length > 0, 'must change at least one field')
-  .openapi('UpdateProductRequest');
+  .openapi('UpdateProductRequest', { minProperties: 1 });
 
 export type StockStatus = z.infer<typeof stockStatusSchema>;
 export type ProductStock = z.infer<typeof productStockSchema>;

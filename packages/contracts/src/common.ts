@@ -16,9 +16,9 @@ export const currencySchema = z
 export const amountCentsSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 export const countryCodeSchema = z
-  .string()
-  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code (2 upper-case letters)')
-  .refine((code) => countryCodes.has(code), 'is not an assigned ISO 3166-1 alpha-2 country code')
+  .enum([...countryCodes] as [string, ...string[]], {
+    error: 'must be an assigned ISO 3166-1 alpha-2 country code, like "DE"',
+  })
   .openapi({ example: 'DE' });
 
 export const slugSchema = z
@@ -26,45 +26,77 @@ export const slugSchema = z
   .min(1)
   .max(64)
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lower-case slug like "home-office"')
-  .openapi({ example: 'keyboards' });
+  .openapi({ example: 'shoes' });
 
 export const uuidParamsSchema = z.object({ id: uuidSchema });
 export const productIdParamsSchema = z.object({ productId: uuidSchema });
 
-// Query strings arrive as strings, and `?minPriceCents=` (present but empty) is what HTML forms and
-// many clients send for "no filter", so a blank value counts as absent rather than as 0.
-function blankAsAbsent(value: unknown): unknown {
-  return typeof value === 'string' && value.trim() === '' ? undefined : value;
+/** A string's length as JSON Schema counts it (code points), not as JavaScript does (UTF-16 units). */
+export function codePoints(value: string): number {
+  return Array.from(value).length;
 }
+
+interface TextRules {
+  /** 1: at least one character that is not ASCII white space. */
+  min?: 0 | 1;
+  max: number;
+}
+
+/**
+ * Free text a client writes (a name, an address line, a search): PostgreSQL's `text` cannot hold
+ * U+0000, so the document forbids it with a pattern instead of the database answering 500. Every
+ * rule is one the document states as it is checked here: lengths in code points, "not blank" as
+ * "has a character outside the six ASCII spaces" (JavaScript's and Python's `\s` disagree beyond
+ * those, and a fuzzer's regex engine is Python's), and nothing is trimmed behind the client's back.
+ */
+export function textSchema({ min = 0, max }: TextRules) {
+  // eslint-disable-next-line no-control-regex -- U+0000 is exactly what the pattern refuses.
+  const pattern = min === 1 ? /^[^\u0000]*[^\u0000\t\n\v\f\r ][^\u0000]*$/ : /^[^\u0000]*$/;
+  return z
+    .string()
+    .regex(pattern, min === 1 ? 'must not be blank or contain U+0000' : 'must not contain U+0000')
+    .refine((value) => codePoints(value) <= max, `must be at most ${max} characters`)
+    .openapi({ minLength: min, maxLength: max, pattern: pattern.source });
+}
+
+// Query strings arrive as strings. A parameter that is present is held to its declared type:
+// `?page=` (blank) is a 400 like `?page=abc`, because a document cannot say "an integer, or
+// nothing" for one parameter without every client generator getting it wrong. Leave a filter
+// out to not filter.
+const digits = /^[0-9]+$/;
 
 interface IntRange {
   min: number;
   max: number;
 }
 
-/** An optional integer query parameter; "abc", "1.5" and out-of-range values are rejected. */
-export function optionalQueryInt({ min, max }: IntRange) {
+function queryInt({ min, max }: IntRange) {
   return z
-    .preprocess(blankAsAbsent, z.coerce.number().int().min(min).max(max).optional())
-    .openapi({ type: 'integer', minimum: min, maximum: max });
+    .string()
+    .regex(digits, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
 }
 
-export function queryIntWithDefault({ min, max }: IntRange, fallback: number) {
-  return z.preprocess(blankAsAbsent, z.coerce.number().int().min(min).max(max).default(fallback));
+/** An optional integer query parameter; "", "abc", "1.5" and out-of-range values are rejected. */
+export function optionalQueryInt(range: IntRange) {
+  return queryInt(range)
+    .optional()
+    .openapi({ type: 'integer', minimum: range.min, maximum: range.max });
 }
 
-export function optionalQueryString(schema: z.ZodString) {
-  const { type, minLength, maxLength, pattern } = z.toJSONSchema(schema);
-  return z
-    .preprocess(blankAsAbsent, schema.optional())
-    .openapi({ type: type === 'string' ? 'string' : undefined, minLength, maxLength, pattern });
+export function queryIntWithDefault(range: IntRange, fallback: number) {
+  return queryInt(range)
+    .optional()
+    .transform((value) => value ?? fallback)
+    .openapi({ type: 'integer', minimum: range.min, maximum: range.max, default: fallback });
 }
 
 export function queryEnumWithDefault<const T extends readonly [string, ...string[]]>(
   values: T,
   fallback: T[number],
 ) {
-  return z.preprocess(blankAsAbsent, z.enum(values).default(fallback));
+  return z.enum(values).default(fallback);
 }
 
 export const MAX_PAGE_SIZE = 100;

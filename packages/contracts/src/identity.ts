@@ -1,9 +1,27 @@
-import { uuidSchema } from './common';
+import { codePoints, textSchema, uuidSchema } from './common';
 import { z } from './zod';
 
-// Lower-cased so that "Ann@Example.com" and "ann@example.com" are one account.
-const emailSchema = z.email().max(254).toLowerCase().openapi({ example: 'ann@example.com' });
-const personNameSchema = z.string().trim().min(1).max(100).openapi({ example: 'Ann Example' });
+// The address shapes a shop can mail to, stated as the pattern the document publishes (a bare
+// `format: email` would promise RFC 5322's quoted and bracketed forms too). Lower-cased so that
+// "Ann@Example.com" and "ann@example.com" are one account.
+const emailPattern =
+  /^[A-Za-z0-9_'+-]+(?:\.[A-Za-z0-9_'+-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+const emailSchema = z
+  .string()
+  .max(254)
+  .regex(emailPattern, 'must be an email address like ann@example.com')
+  .toLowerCase()
+  .openapi({ example: 'ann@example.com' });
+const personNameSchema = textSchema({ min: 1, max: 100 }).openapi({ example: 'Ann Example' });
+
+// Only hashed, never stored: any character will do, lengths counted as the document counts them.
+function passwordSchema(min: 1 | 8) {
+  return z
+    .string()
+    .refine((value) => codePoints(value) >= min, `must be at least ${min} characters`)
+    .refine((value) => codePoints(value) <= 128, 'must be at most 128 characters')
+    .openapi({ minLength: min, maxLength: 128 });
+}
 
 export const roleSchema = z.enum(['customer', 'admin']).openapi('Role');
 
@@ -19,7 +37,7 @@ export const userSchema = z
 export const registerBodySchema = z
   .strictObject({
     email: emailSchema,
-    password: z.string().min(8).max(128),
+    password: passwordSchema(8),
     name: personNameSchema,
   })
   .openapi('RegisterRequest');
@@ -29,7 +47,7 @@ export const registerBodySchema = z
 export const loginBodySchema = z
   .strictObject({
     email: emailSchema,
-    password: z.string().min(1).max(128),
+    password: passwordSchema(1),
   })
   .openapi('LoginRequest');
 

@@ -4,6 +4,7 @@ import {
   countryCodeSchema,
   currencySchema,
   paginated,
+  textSchema,
   timestampSchema,
   uuidSchema,
 } from './common';
@@ -35,16 +36,24 @@ export const orderFailureReasonSchema = z
   ])
   .openapi('OrderFailureReason');
 
+export const exampleShippingAddress = {
+  name: 'Ann Example',
+  line1: 'Hauptstraße 1',
+  city: 'Berlin',
+  postalCode: '10115',
+  country: 'DE',
+};
+
 export const shippingAddressSchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(100),
-    line1: z.string().trim().min(1).max(200),
-    line2: z.string().trim().max(200).optional(),
-    city: z.string().trim().min(1).max(100),
-    postalCode: z.string().trim().min(1).max(20),
+    name: textSchema({ min: 1, max: 100 }),
+    line1: textSchema({ min: 1, max: 200 }),
+    line2: textSchema({ max: 200 }).optional(),
+    city: textSchema({ min: 1, max: 100 }),
+    postalCode: textSchema({ min: 1, max: 20 }),
     country: countryCodeSchema,
   })
-  .openapi('ShippingAddress');
+  .openapi('ShippingAddress', { example: exampleShippingAddress });
 
 /** Card-processor style test tokens and what the simulated processor does with them (API.md). */
 export const testPaymentTokens = {

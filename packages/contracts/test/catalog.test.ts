@@ -24,7 +24,7 @@ describe('product list query', () => {
     });
 
     expect(query).toEqual({
-      search: 'keyboard',
+      search: ' keyboard ',
       category: 'keyboards',
       minPriceCents: 1000,
       maxPriceCents: 5000,
@@ -35,15 +35,30 @@ describe('product list query', () => {
     });
   });
 
-  test('when filters are present but blank, then they count as absent', () => {
-    const query = productListQuerySchema.parse({
-      search: '',
-      category: '',
-      minPriceCents: '',
-      inStock: '',
-    });
+  test.each([['category'], ['minPriceCents'], ['maxPriceCents'], ['inStock'], ['sort'], ['page']])(
+    'when %s is present but blank, then the query is rejected naming it (as the document declares)',
+    (field) => {
+      const result = productListQuerySchema.safeParse({ [field]: '' });
 
-    expect(query).toEqual({ page: 1, pageSize: 20, sort: 'relevance' });
+      expect(result.success).toBe(false);
+      expect(new Set(result.error?.issues.map((issue) => issue.path.join('.')))).toEqual(
+        new Set([field]),
+      );
+    },
+  );
+
+  test('when the search is blank, then it is accepted (a search has no minimum length)', () => {
+    expect(productListQuerySchema.parse({ search: '' })).toMatchObject({ search: '' });
+  });
+
+  test('when the search holds U+0000, then it is rejected rather than reaching PostgreSQL', () => {
+    expect(productListQuerySchema.safeParse({ search: 'a\u0000b' }).success).toBe(false);
+  });
+
+  test('when minPriceCents is above maxPriceCents, then the query is valid and simply matches nothing', () => {
+    expect(
+      productListQuerySchema.parse({ minPriceCents: '500', maxPriceCents: '100' }),
+    ).toMatchObject({ minPriceCents: 500, maxPriceCents: 100 });
   });
 
   test.each([
@@ -56,7 +71,7 @@ describe('product list query', () => {
     ['sort', { sort: 'cheapest' }],
     ['inStock', { inStock: 'yes' }],
     ['category', { category: 'Key Boards' }],
-    ['maxPriceCents', { minPriceCents: '500', maxPriceCents: '100' }],
+    ['page', { page: ['1', '2'] }],
   ])('when %s is invalid (%p), then the query is rejected naming it', (field, query) => {
     const result = productListQuerySchema.safeParse(query);
 

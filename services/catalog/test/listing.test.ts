@@ -244,10 +244,12 @@ describe('bad requests', () => {
     ['pageSize', { pageSize: 500 }],
     ['minPriceCents', { minPriceCents: 'abc' }],
     ['sort', { sort: 'popularity' }],
-    ['maxPriceCents', { minPriceCents: 500, maxPriceCents: 100 }],
+    ['minPriceCents', { minPriceCents: '' }],
     ['page', { page: 0 }],
     ['inStock', { inStock: 'yes' }],
     ['category', { category: 'Not A Slug' }],
+    ['category', { category: '' }],
+    ['search', { search: 'nul\u0000byte' }],
   ])('when %s is invalid, then 400 names it', async (field, query) => {
     const response = await request(catalog.url).get('/api/products').query(query);
 
@@ -256,6 +258,23 @@ describe('bad requests', () => {
     expect(problemOf(response).errors).toEqual(
       expect.arrayContaining([expect.objectContaining({ path: field })]),
     );
+  });
+
+  it('when minPriceCents is above maxPriceCents, then 200 with no products (a filter that matches nothing)', async () => {
+    const response = await request(catalog.url)
+      .get('/api/products')
+      .query({ minPriceCents: 500, maxPriceCents: 100 });
+
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ items: [], total: 0 });
+  });
+
+  it('when the search is blank, then every product is listed as without a search', async () => {
+    const blank = await request(catalog.url).get('/api/products').query({ search: '  ' });
+    const none = await request(catalog.url).get('/api/products');
+
+    expect(blank.status).toBe(200);
+    expect((blank.body as ProductPage).total).toBe((none.body as ProductPage).total);
   });
 
   it('when a product id is unknown, then 404', async () => {

@@ -93,11 +93,18 @@ function registerComponents(registry: OpenAPIRegistry): void {
   }
 }
 
+/** Served by a service behind the gateway, not by the gateway itself. */
+function proxied(route: ApiRoute): boolean {
+  return route.path.startsWith('/api/') && route.tag !== 'Operations';
+}
+
 /** The errors a route can answer because of its shape, before any it declares itself. */
 function implicitProblems(route: ApiRoute): ProblemStatus[] {
   const statuses: ProblemStatus[] = [];
   if (route.params || route.query || route.headers || route.body) statuses.push(400);
-  if (route.auth !== 'none') statuses.push(401);
+  // A route that needs no token still refuses a bad one: a client that sends credentials learns
+  // they are wrong instead of being served as someone else (the gateway's own routes excepted).
+  if (route.auth !== 'none' || proxied(route)) statuses.push(401);
   if (route.auth === 'admin') statuses.push(403);
   if (route.body) statuses.push(413, 415);
   // Only /api goes through the gateway's rate limiter and upstream breakers.
@@ -110,6 +117,7 @@ function toResponseConfig(response: RouteResponse): ResponseConfig {
   return {
     description: response.description,
     headers: headerRefs(response.headers ?? []),
+    ...(response.links && { links: response.links }),
     ...(response.schema && {
       content: { [response.contentType ?? 'application/json']: { schema: response.schema } },
     }),

@@ -15,12 +15,24 @@ export type ResponseHeaderName =
   | 'RateLimit-Policy'
   | 'X-Request-Id';
 
+/**
+ * An OpenAPI link: what a client (or a fuzzer's stateful phase) can do next with this answer,
+ * with values taken from it by runtime expressions (`$response.body#/id`).
+ */
+export interface RouteLink {
+  operationId: string;
+  description: string;
+  parameters?: Record<string, string>;
+  requestBody?: unknown;
+}
+
 export interface RouteResponse {
   status: number;
   description: string;
   schema?: z.ZodType;
   contentType?: string;
   headers?: ResponseHeaderName[];
+  links?: Record<string, RouteLink>;
 }
 
 /**

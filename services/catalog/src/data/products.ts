@@ -129,8 +129,10 @@ export async function listProducts(db: Tx, query: ProductListQuery): Promise<Pro
   };
   const conditions: string[] = [];
   let rank = 'NULL::real';
-  if (query.search !== undefined) {
-    const tsquery = `websearch_to_tsquery('english', ${bind(query.search)})`;
+  // A blank search box searches for nothing in particular: every product, in the usual order.
+  const search = query.search?.trim() || undefined;
+  if (search !== undefined) {
+    const tsquery = `websearch_to_tsquery('english', ${bind(search)})`;
     conditions.push(`p.search_vector @@ ${tsquery}`);
     rank = `ts_rank(p.search_vector, ${tsquery})`;
   }
@@ -149,7 +151,7 @@ export async function listProducts(db: Tx, query: ProductListQuery): Promise<Pro
     `SELECT count(*) AS total FROM ${productSource} ${where}`,
     filterParams,
   );
-  const order = orderBy(query.sort, query.search !== undefined);
+  const order = orderBy(query.sort, search !== undefined);
   const limit = bind(query.pageSize);
   const offset = bind((query.page - 1) * query.pageSize);
   const { rows } = await db.query<ProductRow>(

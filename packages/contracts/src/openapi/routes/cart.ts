@@ -1,5 +1,6 @@
 import { addCartItemBodySchema, cartSchema, setCartItemQuantityBodySchema } from '../../cart';
 import { productIdParamsSchema } from '../../common';
+import { exampleShippingAddress } from '../../orders';
 import type { ApiRoute } from '../route';
 
 const tag = 'Cart';
@@ -24,7 +25,26 @@ export const cartRoutes: ApiRoute[] = [
     summary: 'Add a product; an existing line grows by the quantity',
     tag,
     body: addCartItemBodySchema,
-    success: cartResponse,
+    success: {
+      ...cartResponse,
+      links: {
+        setCartItemQuantity: {
+          operationId: 'setCartItemQuantity',
+          description: 'Change the line’s quantity',
+          parameters: { productId: '$request.body#/productId' },
+        },
+        removeCartItem: {
+          operationId: 'removeCartItem',
+          description: 'Remove the line',
+          parameters: { productId: '$request.body#/productId' },
+        },
+        placeOrder: {
+          operationId: 'placeOrder',
+          description: 'Check out with the approved test card',
+          requestBody: { shippingAddress: exampleShippingAddress, paymentToken: 'tok_visa' },
+        },
+      },
+    },
     problems: {
       404: 'No such product',
       422: 'The cart would exceed 50 lines or a line 99 units',

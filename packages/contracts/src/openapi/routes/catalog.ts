@@ -7,9 +7,35 @@ import {
   updateProductBodySchema,
 } from '../../catalog';
 import { uuidParamsSchema } from '../../common';
-import type { ApiRoute } from '../route';
+import type { ApiRoute, RouteLink } from '../route';
 
 const tag = 'Catalog';
+
+/** What a client can do with a product it has just seen (`at`: where its id is in the answer). */
+function productLinks(at: string, admin: boolean): Record<string, RouteLink> {
+  const id = `$response.body#${at}`;
+  return {
+    getProduct: { operationId: 'getProduct', description: 'Read the product', parameters: { id } },
+    getStockLevel: {
+      operationId: 'getStockLevel',
+      description: 'Its stock level as inventory holds it',
+      parameters: { productId: id },
+    },
+    addCartItem: {
+      operationId: 'addCartItem',
+      description: 'Put one unit in the cart',
+      requestBody: { productId: id, quantity: 1 },
+    },
+    ...(admin && {
+      updateProduct: {
+        operationId: 'updateProduct',
+        description: 'Change it',
+        parameters: { id },
+      },
+      restock: { operationId: 'restock', description: 'Restock it', parameters: { productId: id } },
+    }),
+  };
+}
 
 export const catalogRoutes: ApiRoute[] = [
   {
@@ -22,7 +48,12 @@ export const catalogRoutes: ApiRoute[] = [
       'Stock figures are the catalog’s eventually consistent read model; `stock.asOf` says how fresh.',
     tag,
     query: productListQuerySchema,
-    success: { status: 200, description: 'A page of products', schema: productPageSchema },
+    success: {
+      status: 200,
+      description: 'A page of products',
+      schema: productPageSchema,
+      links: productLinks('/items/0/id', false),
+    },
   },
   {
     method: 'GET',
@@ -57,8 +88,12 @@ export const catalogRoutes: ApiRoute[] = [
       description: 'The new product',
       schema: productSchema,
       headers: ['Location'],
+      links: productLinks('/id', true),
     },
-    problems: { 409: 'A product with this sku exists' },
+    problems: {
+      409: 'A product with this sku exists',
+      422: 'No category has this slug',
+    },
   },
   {
     method: 'PATCH',
@@ -70,6 +105,6 @@ export const catalogRoutes: ApiRoute[] = [
     params: uuidParamsSchema,
     body: updateProductBodySchema,
     success: { status: 200, description: 'The product after the change', schema: productSchema },
-    problems: { 404: 'No such product' },
+    problems: { 404: 'No such product', 422: 'No category has this slug' },
   },
 ];

@@ -22,6 +22,13 @@ export const identityRoutes: ApiRoute[] = [
       status: 201,
       description: 'The account and a token for it',
       schema: tokenResponseSchema,
+      links: {
+        login: {
+          operationId: 'login',
+          description: 'Sign in again with the same email and password',
+          requestBody: { email: '$request.body#/email', password: '$request.body#/password' },
+        },
+      },
     },
     problems: { 409: 'An account with this email exists' },
   },

@@ -32,9 +32,29 @@ export const ordersRoutes: ApiRoute[] = [
       description: 'The order, accepted and in progress',
       schema: orderSchema,
       headers: ['Location', 'Idempotent-Replayed'],
+      links: {
+        getOrder: {
+          operationId: 'getOrder',
+          description: 'Follow the order',
+          parameters: { id: '$response.body#/id' },
+        },
+        getOrderSaga: {
+          operationId: 'getOrderSaga',
+          description: 'Its saga’s timeline',
+          parameters: { id: '$response.body#/id' },
+        },
+        cancelOrder: {
+          operationId: 'cancelOrder',
+          description: 'Cancel it once confirmed',
+          parameters: { id: '$response.body#/id' },
+        },
+      },
     },
     problems: {
-      422: 'The cart is empty, or the Idempotency-Key was used with a different body',
+      422:
+        'The cart is empty, a product in it is no longer sold, the order would bring the ' +
+        'caller’s units of one product in open orders past the cap (`errors` names the line), ' +
+        'or the Idempotency-Key was used with a different body',
     },
   },
   {
