@@ -28,11 +28,31 @@ module.exports = {
       displayName: require(path.join(__dirname, dir, 'package.json')).name,
       rootDir: path.join(__dirname, dir),
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '/test/containers/', '/test/cluster/'],
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        '/test/contract/',
+        '/test/containers/',
+        '/test/cluster/',
+      ],
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': swc },
       setupFiles: [path.join(__dirname, 'jest.setup-env.js')],
     })),
+    // The running system fuzzed through its gateway by schemathesis (`shop test` runs it with
+    // SHOP_CONTRACT=1 after the suite, on the same native infrastructure): minutes of requests
+    // that would otherwise compete with every other test for the two cores.
+    ...(process.env.SHOP_CONTRACT === '1'
+      ? [
+          {
+            displayName: 'contract',
+            rootDir: path.join(__dirname, 'infra'),
+            testMatch: ['<rootDir>/test/contract/**/*.test.ts'],
+            testEnvironment: 'node',
+            transform: { '^.+\\.ts$': swc },
+            setupFiles: [path.join(__dirname, 'jest.setup-env.js')],
+          },
+        ]
+      : []),
     // The system built into images and run by Docker Compose: a stage of its own, after the rest
     // (`shop test` runs it with SHOP_CONTAINERS=1), because it builds images for minutes.
     ...(process.env.SHOP_CONTAINERS === '1'

@@ -15,8 +15,10 @@ import {
 const usage = `usage: shop <command>
   start                 infrastructure, every service and the gateway, demo data; Ctrl-C stops all
   test [jest args]      infrastructure up, then typecheck, lint, the whole jest suite, the
+                        contract stage (schemathesis fuzzing the running system), the
                         containers stage (images built, Docker Compose; SHOP_CONTAINERS=skip)
                         and the cluster stage (the images on Kubernetes; SHOP_CLUSTER=skip)
+  test:contract         the contract stage alone (schemathesis through the gateway)
   test:containers       the containers stage alone
   test:cluster          the cluster stage alone
   infra up|down|status|reset
@@ -51,8 +53,10 @@ async function test(jestArgs: string[]): Promise<number> {
       if (code !== 0) return code;
     }
     const code = await step('jest', [...(ci ? ['--ci'] : []), ...jestArgs]);
-    // A run narrowed by arguments is a developer's loop: the image stages are not part of it.
+    // A run narrowed by arguments is a developer's loop: the later stages are not part of it.
     if (code !== 0 || jestArgs.length > 0) return code;
+    const contract = await testContract();
+    if (contract !== 0) return contract;
     // Their containers need the cores and the memory the native infrastructure holds.
     if (ci) await stopInfrastructure();
     try {
@@ -69,6 +73,18 @@ async function test(jestArgs: string[]): Promise<number> {
     if (ci) await stopInfrastructure();
     else console.log('\ninfra: still running for the next run (`pnpm infra:down` stops it)');
   }
+}
+
+/**
+ * The contract stage: the system on the native infrastructure, fuzzed through its gateway by
+ * schemathesis from the OpenAPI document it serves (infra/test/contract).
+ */
+async function testContract(): Promise<number> {
+  await ensureInfrastructure();
+  const ci = process.env.CI === 'true';
+  return step('jest', [...(ci ? ['--ci'] : []), '--selectProjects', 'contract'], {
+    SHOP_CONTRACT: '1',
+  });
 }
 
 /**
@@ -162,6 +178,8 @@ async function main(argv: string[]): Promise<number> {
       return start();
     case 'test':
       return test(rest);
+    case 'test:contract':
+      return testContract();
     case 'test:containers':
       return testContainers();
     case 'test:cluster':
