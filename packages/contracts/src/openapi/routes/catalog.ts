@@ -11,30 +11,35 @@ import type { ApiRoute, RouteLink } from '../route';
 
 const tag = 'Catalog';
 
-/** What a client can do with a product it has just seen (`at`: where its id is in the answer). */
-function productLinks(at: string, admin: boolean): Record<string, RouteLink> {
+/**
+ * What a client can do with a product it has just seen (`at`: where its id is in the answer). A
+ * product just created has no stock level yet: inventory creates it from the ProductCreated event,
+ * moments later (a 404 until then), so that link is offered only for products listed.
+ */
+function productLinks(at: string, seenAs: 'listed' | 'created'): Record<string, RouteLink> {
   const id = `$response.body#${at}`;
-  return {
+  const links: Record<string, RouteLink> = {
     getProduct: { operationId: 'getProduct', description: 'Read the product', parameters: { id } },
-    getStockLevel: {
-      operationId: 'getStockLevel',
-      description: 'Its stock level as inventory holds it',
-      parameters: { productId: id },
-    },
     addCartItem: {
       operationId: 'addCartItem',
       description: 'Put one unit in the cart',
       requestBody: { productId: id, quantity: 1 },
     },
-    ...(admin && {
-      updateProduct: {
-        operationId: 'updateProduct',
-        description: 'Change it',
-        parameters: { id },
-      },
-      restock: { operationId: 'restock', description: 'Restock it', parameters: { productId: id } },
-    }),
   };
+  if (seenAs === 'listed') {
+    links.getStockLevel = {
+      operationId: 'getStockLevel',
+      description: 'Its stock level as inventory holds it',
+      parameters: { productId: id },
+    };
+  } else {
+    links.updateProduct = {
+      operationId: 'updateProduct',
+      description: 'Change it',
+      parameters: { id },
+    };
+  }
+  return links;
 }
 
 export const catalogRoutes: ApiRoute[] = [
@@ -52,7 +57,7 @@ export const catalogRoutes: ApiRoute[] = [
       status: 200,
       description: 'A page of products',
       schema: productPageSchema,
-      links: productLinks('/items/0/id', false),
+      links: productLinks('/items/0/id', 'listed'),
     },
   },
   {
@@ -88,7 +93,7 @@ export const catalogRoutes: ApiRoute[] = [
       description: 'The new product',
       schema: productSchema,
       headers: ['Location'],
-      links: productLinks('/id', true),
+      links: productLinks('/id', 'created'),
     },
     problems: {
       409: 'A product with this sku exists',
