@@ -1,5 +1,12 @@
 import { validate, compileErrors } from '@readme/openapi-parser';
-import { buildOpenApiDocument, publicRoutes, toOpenApiPath } from '@shop/contracts';
+import {
+  buildOpenApiDocument,
+  publicRoutes,
+  textSchema,
+  toOpenApiPath,
+  shippingAddressSchema,
+  updateProductBodySchema,
+} from '@shop/contracts';
 
 describe('buildOpenApiDocument', () => {
   test('when the document is generated, then it is valid OpenAPI 3.1', async () => {
@@ -57,5 +64,68 @@ describe('publicRoutes', () => {
       expect.arrayContaining(['GET /api/products/:id', 'POST /api/orders/:id/cancel']),
     );
     expect(publicRoutes.every(({ path }) => !path.includes('{'))).toBe(true);
+  });
+});
+
+// Regression tests for what schemathesis found (infra/test/contract): each rule the validation
+// applies is one the document states, so a client built from the document is never surprised.
+describe('textSchema', () => {
+  const name = textSchema({ min: 1, max: 3 });
+
+  test.each([
+    ['U+0000 anywhere (PostgreSQL text cannot hold it: it was a 500)', 'a\u0000'],
+    ['only ASCII white space', ' \t '],
+    ['more code points than the maximum', 'abcd'],
+    ['nothing', ''],
+  ])('when the value has %s, then it is refused', (_why, value) => {
+    expect(name.safeParse(value).success).toBe(false);
+  });
+
+  test('when the value is three astral characters, then it is within a maximum of 3 (code points, as JSON Schema counts)', () => {
+    expect(name.parse('😀😀😀')).toBe('😀😀😀');
+  });
+
+  test('when the value has spaces around it, then it is kept as sent (nothing trimmed behind the client)', () => {
+    expect(name.parse(' a ')).toBe(' a ');
+  });
+
+  test('when free text is documented, then its pattern and lengths refuse what the validation refuses', () => {
+    const { components } = buildOpenApiDocument();
+    const address = components?.schemas?.['ShippingAddress'] as {
+      properties: Record<string, { pattern: string; minLength: number; maxLength: number }>;
+    };
+    const { pattern, minLength, maxLength } = address.properties['city']!;
+    const documented = new RegExp(pattern);
+    const cities = ['Berlin\u0000', ' \t ', 'Berlin'];
+    const valid = (city: string) =>
+      shippingAddressSchema.safeParse({
+        name: 'Ann',
+        line1: 'Hauptstraße 1',
+        city,
+        postalCode: '10115',
+        country: 'DE',
+      }).success;
+
+    expect({ minLength, maxLength }).toEqual({ minLength: 1, maxLength: 100 });
+    expect(cities.map((city) => documented.test(city))).toEqual(cities.map(valid));
+    expect(cities.map(valid)).toEqual([false, false, true]);
+  });
+});
+
+describe('the document and the validation agree', () => {
+  const { paths = {} } = buildOpenApiDocument();
+
+  test('when a public route is served by a service, then it declares 401 (a bad token is refused even where none is needed)', () => {
+    expect(paths['/api/products']?.get?.responses?.['401']).toBeDefined();
+    expect(paths['/api/system/health']?.get?.responses?.['401']).toBeUndefined();
+  });
+
+  test('when a product is changed, then the body must hold at least one field, as validated', () => {
+    expect(updateProductBodySchema.safeParse({}).success).toBe(false);
+    expect(JSON.stringify(paths['/api/products/{id}']?.patch?.requestBody)).toContain(
+      'UpdateProductRequest',
+    );
+    const { components } = buildOpenApiDocument();
+    expect(components?.schemas?.['UpdateProductRequest']).toMatchObject({ minProperties: 1 });
   });
 });
