@@ -19,7 +19,7 @@ export interface Upstream {
 
 /**
  * Where each public path goes. Paths pass through unchanged: the services serve the public paths.
- * Payment has no public API; `/api/payments` is reserved for admin tooling (nothing documented yet).
+ * Payment serves only admin reads (contracts' Reconciliation routes), so its default is admin.
  */
 export function upstreamsFrom(config: Config): Upstream[] {
   const timeout = (own: number | undefined) => own ?? config.UPSTREAM_TIMEOUT;

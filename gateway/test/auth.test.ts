@@ -69,6 +69,17 @@ describe('a route for admins', () => {
     expect(gateway.stubs.catalog.seen()).toHaveLength(before);
   });
 
+  it('when a customer calls an admin path under a service of customer data, then 403 problem and the service is not called', async () => {
+    const before = gateway.stubs.order.seen().length;
+
+    const answer = await call(gateway.url, 'GET', '/api/orders/reconciliation/summary', {
+      token: await issuer.tokenFor('customer'),
+    });
+
+    expect(isProblem(answer, 403)).toBe(true);
+    expect(gateway.stubs.order.seen()).toHaveLength(before);
+  });
+
   it('when an admin calls it, then it reaches the service', async () => {
     const answer = await call(gateway.url, 'POST', `/api/inventory/${randomUUID()}/restock`, {
       token: await issuer.tokenFor('admin'),

@@ -8,5 +8,7 @@ export * from './notifications';
 export * from './openapi';
 export * from './operations';
 export * from './orders';
+export * from './payments';
 export * from './problem';
+export * from './reconciliation';
 export * from './topics';

@@ -3,6 +3,7 @@ import {
   buildOpenApiDocument,
   publicRoutes,
   textSchema,
+  type PublicRoute,
   toOpenApiPath,
   shippingAddressSchema,
   updateProductBodySchema,
@@ -65,7 +66,34 @@ describe('publicRoutes', () => {
     );
     expect(publicRoutes.every(({ path }) => !path.includes('{'))).toBe(true);
   });
+
+  test('when a route’s own path is classified as the gateway does it (the first match wins), then that route is the one found', () => {
+    const key = (route?: PublicRoute) => (route ? `${route.method} ${route.path}` : 'none');
+
+    for (const route of publicRoutes) {
+      const path = route.path.replace(/:[A-Za-z0-9_]+/g, '0b6d6a2e-3f7a-4c8e-9a51-2f0c7f1d9e4b');
+      const first = publicRoutes.find(
+        (candidate) =>
+          candidate.method === route.method && expressMatcher(candidate.path).test(path),
+      );
+      expect({ path, first: key(first) }).toEqual({ path, first: key(route) });
+    }
+    expect(publicRoutes).toContainEqual({
+      method: 'GET',
+      path: '/api/orders/reconciliation/summary',
+      auth: 'admin',
+    });
+  });
 });
+
+/** An express path as express matches it: each `:param` one whole segment, case ignored. */
+function expressMatcher(expressPath: string): RegExp {
+  const source = expressPath
+    .split(/(:[A-Za-z0-9_]+)/)
+    .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`, 'i');
+}
 
 // Regression tests for what schemathesis found (infra/test/contract): each rule the validation
 // applies is one the document states, so a client built from the document is never surprised.

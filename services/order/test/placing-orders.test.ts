@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Order, OrderPage, SagaTimeline } from '@shop/contracts';
+import {
+  orderReconciliationSchema,
+  type Order,
+  type OrderPage,
+  type SagaTimeline,
+} from '@shop/contracts';
 import {
   api,
   checkoutBody,
@@ -278,21 +283,20 @@ describe('reading orders', () => {
 });
 
 describe('GET /api/orders/reconciliation/summary', () => {
-  test('when an admin asks, then orders are counted by status and quantities by product', async () => {
+  test('when an admin asks, then orders are counted by status and quantities by product, as documented', async () => {
     const customer = await customerWithCart(harness, [{ quantity: 4 }]);
     const admin = await newCustomer(harness, 'admin');
     await placeOrder(harness, customer);
 
-    const response = await api<{
-      ordersByStatus: Record<string, number>;
-      inFlightOrders: number;
-      products: Array<{ productId: string; confirmed: number; inFlight: number }>;
-    }>(harness, 'GET', '/api/orders/reconciliation/summary', { customer: admin });
+    const response = await api(harness, 'GET', '/api/orders/reconciliation/summary', {
+      customer: admin,
+    });
 
     expect(response.status).toBe(200);
-    expect(response.body.ordersByStatus.PENDING).toBeGreaterThanOrEqual(1);
-    expect(response.body.inFlightOrders).toBeGreaterThanOrEqual(1);
-    expect(response.body.products).toContainEqual({
+    const summary = orderReconciliationSchema.parse(response.body);
+    expect(summary.ordersByStatus.PENDING).toBeGreaterThanOrEqual(1);
+    expect(summary.inFlightOrders).toBeGreaterThanOrEqual(1);
+    expect(summary.products).toContainEqual({
       productId: customer.products[0]!.id,
       confirmed: 0,
       inFlight: 4,

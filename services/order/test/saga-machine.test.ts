@@ -1,4 +1,4 @@
-import type { OrderStatus } from '@shop/contracts';
+import { sagaStateSchema, type OrderStatus } from '@shop/contracts';
 import {
   assertOrderTransition,
   awaitedActions,
@@ -157,6 +157,11 @@ describe('the saga transition table', () => {
 
     expect(reachableFrom('RESERVING')).toEqual(expect.arrayContaining([...sagaStates]));
     expect(deadEnds).toEqual([]);
+  });
+
+  test('when the states are listed, then they are exactly the SagaState the reconciliation documents', () => {
+    expect([...sagaStates].sort()).toEqual([...sagaStateSchema.options].sort());
+    expect(Object.keys(table).sort()).toEqual([...sagaStates].sort());
   });
 
   test('when any path is followed, then the order status only moves along its own allowed edges', () => {

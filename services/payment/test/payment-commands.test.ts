@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { topics } from '@shop/contracts';
+import { paymentsOfOrderSchema, paymentSummarySchema, topics } from '@shop/contracts';
 import type { Collector } from '@shop/messaging/testing';
 import { kafka, startPayment, type PaymentUnderTest } from './support/environment';
 import { authorizePayment, refundPayment } from './support/messages';
@@ -281,7 +281,7 @@ describe('the operations endpoints', () => {
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
 
-  it("when an admin asks for an order's payments, then the payment and its refunds are listed", async () => {
+  it("when an admin asks for an order's payments, then the payment and its refunds are listed, as documented", async () => {
     const authorize = authorizePayment({ paymentToken: 'tok_visa', amountCents: 700 });
     const { orderId } = authorize.payload;
     await kafka.publish(authorize, refundPayment({ orderId, amountCents: 300 }));
@@ -290,7 +290,7 @@ describe('the operations endpoints', () => {
     const { status, body } = await get(`/api/payments?orderId=${orderId}`, 'admin');
 
     expect(status).toBe(200);
-    expect(body).toEqual({
+    expect(paymentsOfOrderSchema.parse(body)).toEqual({
       orderId,
       items: [
         expect.objectContaining({
@@ -321,7 +321,7 @@ describe('the operations endpoints', () => {
     expect(body.errors).toEqual([expect.objectContaining({ path: 'orderId' })]);
   });
 
-  it('when an admin asks for the summary, then it counts and sums authorizations, declines and refunds', async () => {
+  it('when an admin asks for the summary, then it counts and sums authorizations, declines and refunds, as documented', async () => {
     const authorize = authorizePayment({
       paymentToken: 'tok_visa',
       amountCents: 900,
@@ -334,10 +334,7 @@ describe('the operations endpoints', () => {
     const { status, body } = await get('/api/payments/summary', 'admin');
 
     expect(status).toBe(200);
-    const summary = body as {
-      payments: { total: number; authorized: number; declined: number; declinedByReason: object };
-      byCurrency: Array<{ currency: string; authorizedCents: number; refundedCents: number }>;
-    };
+    const summary = paymentSummarySchema.parse(body);
     expect(summary.payments.total).toBe(summary.payments.authorized + summary.payments.declined);
     expect(summary.payments.declinedByReason).toHaveProperty('PAYMENT_UNAVAILABLE');
     const yen = summary.byCurrency.find((row) => row.currency === 'JPY');

@@ -1,14 +1,6 @@
-import type { OrderStatus } from '@shop/contracts';
+import type { OrderStatus, ReconciledProduct } from '@shop/contracts';
 import type { Tx } from '@shop/postgres';
 import type { SagaState } from '../domain/saga-machine';
-
-export interface ProductQuantities {
-  productId: string;
-  /** Units of orders CONFIRMED and staying so: inventory's committed sales. */
-  confirmed: number;
-  /** Units of orders whose saga is still running or compensating: what inventory may hold. */
-  inFlight: number;
-}
 
 export async function countOrdersByStatus(
   tx: Tx,
@@ -28,7 +20,7 @@ export async function countSagasByState(
   return rows;
 }
 
-export async function quantitiesByProduct(tx: Tx): Promise<ProductQuantities[]> {
+export async function quantitiesByProduct(tx: Tx): Promise<ReconciledProduct[]> {
   const { rows } = await tx.query<{ productId: string; confirmed: string; inFlight: string }>(
     `SELECT i.product_id AS "productId",
             coalesce(sum(i.quantity) FILTER (WHERE s.state = 'CONFIRMED'), 0) AS confirmed,

@@ -1,4 +1,10 @@
-import type { Order, OrderPage, PaginationQuery, SagaTimeline } from '@shop/contracts';
+import type {
+  Order,
+  OrderPage,
+  OrderReconciliation,
+  PaginationQuery,
+  SagaTimeline,
+} from '@shop/contracts';
 import type { AuthUser } from '@shop/auth';
 import { withSnapshot, type Pool } from '@shop/postgres';
 import { AppError } from '@shop/service-kit';
@@ -7,7 +13,6 @@ import {
   countOrdersByStatus,
   countSagasByState,
   quantitiesByProduct,
-  type ProductQuantities,
 } from '../data/reconciliation';
 import { findSaga } from '../data/sagas';
 import { toOrderView } from './order-view';
@@ -46,20 +51,11 @@ export async function getSagaTimeline(
   return toSagaTimeline(saga, order);
 }
 
-export interface ReconciliationSummary {
-  asOf: string;
-  ordersByStatus: Record<string, number>;
-  sagasByState: Record<string, number>;
-  /** Orders whose saga has not finished (running or compensating). */
-  inFlightOrders: number;
-  products: ProductQuantities[];
-}
-
 /**
  * What inventory should agree with, once the system is quiet: for every product, committed sales
  * = `confirmed`, and reserved ≤ `inFlight` (0 when nothing is in flight).
  */
-export async function reconciliationSummary(pool: Pool): Promise<ReconciliationSummary> {
+export async function reconciliationSummary(pool: Pool): Promise<OrderReconciliation> {
   const asOf = new Date().toISOString();
   // One snapshot, so the counts agree with each other (no order counted in one and not another).
   const { orders, sagas, products } = await withSnapshot(pool, async (tx) => ({

@@ -4,6 +4,7 @@ import type {
   OrderStatus,
   PaymentDeclineReason,
   SagaCompensationName,
+  SagaState,
   SagaStatus,
   SagaStepName,
   StockReleasedReason,
@@ -44,9 +45,11 @@ export const sagaStates = [
   'RELEASING_AND_REFUNDING',
   /** Every compensation acknowledged: the order is CANCELLED. */
   'CANCELLED',
-] as const;
+] as const satisfies readonly SagaState[];
 
-export type SagaState = (typeof sagaStates)[number];
+// The names are contracts' SagaState, which the reconciliation summary documents: `satisfies`
+// keeps the list above within it, and `table` below must have an entry for each of it.
+export type { SagaState };
 
 export type ActionName = SagaStepName | SagaCompensationName;
 

@@ -1,7 +1,5 @@
-import type { PaymentDeclineReason } from '@shop/contracts';
+import type { PaymentDeclineReason, PaymentStatus } from '@shop/contracts';
 import type { Tx } from '@shop/postgres';
-
-export type PaymentStatus = 'AUTHORIZED' | 'DECLINED';
 
 export interface Payment {
   id: string;

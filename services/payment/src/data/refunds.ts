@@ -1,10 +1,11 @@
+import type { OrderFailureReason } from '@shop/contracts';
 import type { Tx } from '@shop/postgres';
 
 export interface Refund {
   id: string;
   paymentId: string;
   amountCents: number;
-  reason: string;
+  reason: OrderFailureReason;
   createdAt: Date;
 }
 
@@ -14,7 +15,7 @@ interface RefundRow {
   id: string;
   payment_id: string;
   amount_cents: string;
-  reason: string;
+  reason: OrderFailureReason;
   created_at: Date;
 }
 

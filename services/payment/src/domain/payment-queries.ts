@@ -1,35 +1,39 @@
+import type { Payment, PaymentsOfOrder, PaymentSummary } from '@shop/contracts';
 import { withSnapshot, type Pool } from '@shop/postgres';
-import { countPaymentsByStatus, findPaymentByOrder, type Payment } from '../data/payments';
+import {
+  countPaymentsByStatus,
+  findPaymentByOrder,
+  type Payment as StoredPayment,
+} from '../data/payments';
 import { findRefundsOfPayments, totalRefundsByCurrency, type Refund } from '../data/refunds';
 
-export type PaymentWithRefunds = Payment & { refunds: Omit<Refund, 'paymentId'>[] };
-
 /** The order's payment (at most one, by the unique order id) and its refunds; none when unknown. */
-export async function paymentsOfOrder(pool: Pool, orderId: string): Promise<PaymentWithRefunds[]> {
+export async function paymentsOfOrder(pool: Pool, orderId: string): Promise<PaymentsOfOrder> {
   const payment = await findPaymentByOrder(pool, orderId);
-  if (!payment) return [];
+  if (!payment) return { orderId, items: [] };
   const refunds = await findRefundsOfPayments(pool, [payment.id]);
-  return [{ ...payment, refunds: refunds.map(({ paymentId: _paymentId, ...refund }) => refund) }];
+  return { orderId, items: [toPaymentView(payment, refunds)] };
 }
 
-export interface CurrencyTotals {
-  currency: string;
-  authorizedCount: number;
-  authorizedCents: number;
-  refundedCount: number;
-  refundedCents: number;
-}
-
-export interface PaymentSummary {
-  payments: {
-    total: number;
-    authorized: number;
-    declined: number;
-    declinedByReason: Record<string, number>;
+function toPaymentView(payment: StoredPayment, refunds: Refund[]): Payment {
+  return {
+    id: payment.id,
+    orderId: payment.orderId,
+    customerId: payment.customerId,
+    amountCents: payment.amountCents,
+    currency: payment.currency,
+    status: payment.status,
+    declineReason: payment.declineReason,
+    authorizationCode: payment.authorizationCode,
+    attempts: payment.attempts,
+    createdAt: payment.createdAt.toISOString(),
+    refunds: refunds.map((refund) => ({
+      id: refund.id,
+      amountCents: refund.amountCents,
+      reason: refund.reason,
+      createdAt: refund.createdAt.toISOString(),
+    })),
   };
-  refunds: { total: number };
-  byCurrency: CurrencyTotals[];
-  asOf: Date;
 }
 
 /**
@@ -38,7 +42,7 @@ export interface PaymentSummary {
  * the order service's view this shows none was charged and cancelled without a refund.
  */
 export async function paymentSummary(pool: Pool): Promise<PaymentSummary> {
-  const asOf = new Date();
+  const asOf = new Date().toISOString();
   // One snapshot, so a refund committed between the two reads cannot outnumber its payment.
   const { byStatus, refundTotals } = await withSnapshot(pool, async (tx) => ({
     byStatus: await countPaymentsByStatus(tx),
@@ -47,9 +51,10 @@ export async function paymentSummary(pool: Pool): Promise<PaymentSummary> {
   const sum = (counts: { count: number }[]) => counts.reduce((total, row) => total + row.count, 0);
   const authorized = byStatus.filter((row) => row.status === 'AUTHORIZED');
   const declined = byStatus.filter((row) => row.status === 'DECLINED');
-  const declinedByReason: Record<string, number> = {};
+  const declinedByReason: PaymentSummary['payments']['declinedByReason'] = {};
   for (const row of declined) {
-    const reason = row.declineReason ?? 'UNKNOWN';
+    // A declined payment always has its reason (CHECK payment_decline_described).
+    const reason = row.declineReason!;
     declinedByReason[reason] = (declinedByReason[reason] ?? 0) + row.count;
   }
   const currencies = [

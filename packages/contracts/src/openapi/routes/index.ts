@@ -6,12 +6,15 @@ import { inventoryRoutes } from './inventory';
 import { notificationsRoutes } from './notifications';
 import { operationsRoutes } from './operations';
 import { ordersRoutes } from './orders';
+import { reconciliationRoutes } from './reconciliation';
 
 export const apiRoutes: readonly ApiRoute[] = [
   ...identityRoutes,
   ...catalogRoutes,
   ...inventoryRoutes,
   ...cartRoutes,
+  // Gateway auth takes the first matching route: no /api/orders/:id… may shadow an admin path.
+  ...reconciliationRoutes,
   ...ordersRoutes,
   ...notificationsRoutes,
   ...operationsRoutes,
