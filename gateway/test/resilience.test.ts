@@ -96,6 +96,29 @@ describe('an upstream that dies and comes back', () => {
 
     expect(await breakerOf('order')).toBe('closed');
   });
+
+  it('when an upstream sheds load (503 with Retry-After) again and again, then the answer passes through with its Retry-After and the breaker stays closed', async () => {
+    gateway.stubs.order.handler = (_req, res) => {
+      res
+        .writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '3' })
+        .end('{"status":503,"type":"https://shop.example/problems/overloaded"}');
+    };
+    const token = await issuer.tokenFor('customer');
+
+    for (let i = 0; i < 6; i += 1) {
+      const answer = await call(gateway.url, 'POST', '/api/orders', {
+        token,
+        headers: { 'idempotency-key': randomUUID() },
+        body: {},
+      });
+      expect({ status: answer.status, retryAfter: answer.headers.get('retry-after') }).toEqual({
+        status: 503,
+        retryAfter: '3',
+      });
+    }
+
+    expect(await breakerOf('order')).toBe('closed');
+  });
 });
 
 describe('a slow upstream', () => {

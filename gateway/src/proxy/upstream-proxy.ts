@@ -1,4 +1,8 @@
-import http, { type ClientRequest, type IncomingMessage } from 'node:http';
+import http, {
+  type ClientRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+} from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { createBreaker, type Breaker, type BreakerRegistry } from '@shop/resilience';
@@ -91,7 +95,7 @@ function proxyMiddlewareFor(upstream: Upstream, agent: http.Agent) {
           const status = proxyRes.statusCode ?? 502;
           proxyRes.once('end', () =>
             exchange.settle(
-              status >= 500
+              status >= 500 && !isDeliberateRefusal(status, proxyRes.headers)
                 ? new UpstreamAnsweredWithServerError(upstream.name, status)
                 : undefined,
             ),
@@ -107,6 +111,15 @@ function proxyMiddlewareFor(upstream: Upstream, agent: http.Agent) {
       },
     ],
   });
+}
+
+/**
+ * A 503 with Retry-After is a service shedding load on purpose (the order service's admission
+ * control): it is working, and says when to come back. Counting it as a failure would open the
+ * breaker and refuse the upstream's other routes too — reading orders because checkout is full.
+ */
+function isDeliberateRefusal(status: number, headers: IncomingHttpHeaders): boolean {
+  return status === 503 && headers['retry-after'] !== undefined;
 }
 
 /**

@@ -16,6 +16,8 @@ export const errorCodes = {
   RATE_LIMITED: { status: 429, title: 'Too Many Requests', retriable: true },
   INTERNAL: { status: 500, title: 'Internal Server Error', retriable: true },
   UPSTREAM_UNAVAILABLE: { status: 503, title: 'Service Unavailable', retriable: true },
+  /** Refused on purpose, before anything was written: the service is full (Retry-After says when). */
+  OVERLOADED: { status: 503, title: 'Service Unavailable', retriable: true },
   UPSTREAM_TIMEOUT: { status: 504, title: 'Gateway Timeout', retriable: true },
 } as const satisfies Record<string, { status: number; title: string; retriable: boolean }>;
 

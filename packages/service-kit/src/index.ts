@@ -45,7 +45,14 @@ export {
   type ReadinessCheck,
   type ReadinessReport,
 } from './health';
-export { Registry, createMetricsRegistry, httpMetricsMiddleware, metricsEndpoint } from './metrics';
+export {
+  Registry,
+  counter,
+  createMetricsRegistry,
+  httpMetricsMiddleware,
+  metricsEndpoint,
+  observedGauge,
+} from './metrics';
 export { createApp, type AppOptions } from './app';
 export { closeServer, startServer, type RunningServer, type ServerOptions } from './server';
 export {

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export { Registry } from 'prom-client';
 
@@ -60,4 +60,28 @@ export function metricsEndpoint(registry: Registry): RequestHandler {
     const body = await registry.metrics();
     res.type(registry.contentType).send(body);
   };
+}
+
+/** A gauge read when Prometheus scrapes, from state its owner already keeps. */
+export function observedGauge(
+  registry: Registry,
+  { name, help, read }: { name: string; help: string; read: () => number },
+): void {
+  new Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.set(read());
+    },
+  });
+}
+
+/** A counter its owner increments; `inc` is all it needs to know of prom-client. */
+export function counter(
+  registry: Registry,
+  { name, help }: { name: string; help: string },
+): { inc(by?: number): void } {
+  const metric = new Counter({ name, help, registers: [registry] });
+  return { inc: (by = 1) => metric.inc(by) };
 }

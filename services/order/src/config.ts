@@ -26,6 +26,16 @@ export const configSchema = baseConfigSchema
      * once.
      */
     MAX_OPEN_UNITS_PER_PRODUCT: envVar.integer(1, 1_000_000).default(100),
+    /**
+     * Admission control (docs/decisions/0005): new checkouts are refused with 503 + Retry-After
+     * once the sagas in flight reach measured throughput × ADMISSION_TARGET_LATENCY.
+     */
+    ADMISSION_CONTROL: envVar.boolean().default(true),
+    ADMISSION_TARGET_LATENCY: envVar.durationMs().default(1_000),
+    ADMISSION_MIN_LIMIT: envVar.integer(1, 1_000_000).default(64),
+    ADMISSION_MAX_LIMIT: envVar.integer(1, 1_000_000).default(2_000),
+    ADMISSION_WINDOW: envVar.durationMs().default(5_000),
+    ADMISSION_REFRESH: envVar.durationMs().default(250),
     /** API.md promises at least 24 h; shorter values are refused. */
     IDEMPOTENCY_KEY_RETENTION: envVar
       .durationMs()

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { topics } from '@shop/contracts';
 import { defineService, type HostOptions } from '@shop/service-host';
 import type { Config } from './config';
+import { startAdmission } from './domain/admission';
 import { startSagaTimer } from './domain/saga-timer';
 import { orderRoutes } from './http/order-routes';
 import { orderHandlers } from './messaging/handlers';
@@ -29,8 +30,26 @@ export const startService = defineService<Config, HostOptions>(async (host) => {
       logger,
     }),
   );
+  const admission = config.ADMISSION_CONTROL
+    ? host.worker(
+        'admission',
+        startAdmission({
+          pool,
+          logger,
+          registry: host.metrics(),
+          settings: {
+            targetLatencyMs: config.ADMISSION_TARGET_LATENCY,
+            minLimit: config.ADMISSION_MIN_LIMIT,
+            maxLimit: config.ADMISSION_MAX_LIMIT,
+            windowMs: config.ADMISSION_WINDOW,
+            refreshMs: config.ADMISSION_REFRESH,
+          },
+        }),
+      )
+    : undefined;
   return host.app(
     orderRoutes({
+      admission,
       pool,
       verifier: host.verifier(),
       cart: host.httpClient({

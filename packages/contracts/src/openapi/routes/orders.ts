@@ -51,6 +51,10 @@ export const ordersRoutes: ApiRoute[] = [
       },
     },
     problems: {
+      503:
+        'Checkout is full (admission control), or an upstream is down: nothing was written. ' +
+        'Retry after `Retry-After` seconds; with the same Idempotency-Key a retry is always safe ' +
+        '(it places the order once, or replays the answer the first attempt got).',
       422:
         'The cart is empty, a product in it is no longer sold, the order would bring the ' +
         'caller’s units of one product in open orders past the cap (`errors` names the line), ' +

@@ -1,0 +1,140 @@
+import { startWorkerLoop, type Pool } from '@shop/postgres';
+import { AppError, counter, observedGauge, type Logger, type Registry } from '@shop/service-kit';
+import { readSagaLoad, type SagaLoad } from '../data/saga-load';
+
+export interface AdmissionSettings {
+  /**
+   * The saga latency the limit aims for under load. By Little's law the pipeline holds
+   * throughput × latency orders, so admitting at most throughput × target keeps latency near the
+   * target: work past that would only wait in queues, then time out and be retried.
+   */
+  targetLatencyMs: number;
+  /** Never below this: enough to reach full throughput from idle, when nothing has been measured. */
+  minLimit: number;
+  maxLimit: number;
+  /** Throughput is what ended in this window, read every `refreshMs`. */
+  windowMs: number;
+  refreshMs: number;
+}
+
+export interface AdmissionView {
+  inFlight: number;
+  limit: number;
+  throughputPerSecond: number;
+  shed: number;
+}
+
+const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
+
+export function throughputOf(load: SagaLoad, { windowMs }: AdmissionSettings): number {
+  return load.endedInWindow / (windowMs / 1000);
+}
+
+/** How many orders may be in flight: measured throughput × target latency, within bounds. */
+export function admissionLimit(load: SagaLoad, settings: AdmissionSettings): number {
+  const { targetLatencyMs, minLimit, maxLimit } = settings;
+  const littlesLaw = Math.round((throughputOf(load, settings) * targetLatencyMs) / 1000);
+  return clamp(littlesLaw, minLimit, maxLimit);
+}
+
+/**
+ * How long a refused client should wait: the time the pipeline takes, at its measured rate, to
+ * finish the orders above the limit, in whole seconds as Retry-After counts (1 s to 30 s).
+ */
+export function retryAfterMs(inFlight: number, limit: number, throughputPerSecond: number): number {
+  const excess = inFlight - limit + 1;
+  const drainMs = throughputPerSecond > 0 ? (excess / throughputPerSecond) * 1000 : 1000;
+  return clamp(Math.ceil(drainMs / 1000) * 1000, 1000, 30_000);
+}
+
+export interface Admission {
+  /**
+   * Lets a new checkout in, or throws OVERLOADED (503 with Retry-After) before anything is done.
+   * The checkout calls the returned function when it has ended, written or not.
+   */
+  admit(): () => void;
+  view(): AdmissionView;
+  stop(): Promise<void>;
+}
+
+export interface AdmissionOptions {
+  pool: Pool;
+  settings: AdmissionSettings;
+  logger: Logger;
+  registry: Registry;
+}
+
+/**
+ * Admission control for new checkouts. The load is read from the orders table a few times a
+ * second, so every instance sees the whole system's pipeline (a restarted one included). The
+ * checkouts this instance let in are added until a read that began after they ended has counted
+ * them, so neither a burst between reads nor a read that raced a commit lets too many in.
+ */
+export function startAdmission({ pool, settings, logger, registry }: AdmissionOptions): Admission {
+  const log = logger.child({ component: 'admission' });
+  let load: SagaLoad = { inFlight: 0, endedInWindow: 0 };
+  let limit = settings.minLimit;
+  /** Admitted here and not yet seen by a read: still placing, or ended after the last read began. */
+  const unseen = new Set<{ endedAt?: number }>();
+  let shed = 0;
+  const shedCounter = counter(registry, {
+    name: 'order_checkouts_shed_total',
+    help: 'New checkouts refused with 503 because the saga pipeline was full',
+  });
+
+  const view = (): AdmissionView => ({
+    inFlight: load.inFlight + unseen.size,
+    limit,
+    throughputPerSecond: throughputOf(load, settings),
+    shed,
+  });
+  observedGauge(registry, {
+    name: 'order_sagas_in_flight',
+    help: 'Orders whose saga has not ended, system-wide (as last read, plus admitted since)',
+    read: () => view().inFlight,
+  });
+  observedGauge(registry, {
+    name: 'order_admission_limit',
+    help: 'How many sagas may be in flight before new checkouts are refused',
+    read: () => limit,
+  });
+
+  const loop = startWorkerLoop({
+    name: 'admission',
+    logger: log,
+    idleMs: settings.refreshMs,
+    async round() {
+      const startedAt = performance.now();
+      const read = await readSagaLoad(pool, new Date(Date.now() - settings.windowMs));
+      load = read;
+      for (const checkout of unseen) {
+        if (checkout.endedAt !== undefined && checkout.endedAt < startedAt) unseen.delete(checkout);
+      }
+      limit = admissionLimit(read, settings);
+      return 'idle';
+    },
+  });
+
+  return {
+    admit() {
+      const { inFlight, throughputPerSecond } = view();
+      if (inFlight < limit) {
+        const checkout: { endedAt?: number } = {};
+        unseen.add(checkout);
+        return () => {
+          checkout.endedAt ??= performance.now();
+        };
+      }
+      shed += 1;
+      shedCounter.inc();
+      throw new AppError(
+        'OVERLOADED',
+        `checkout is full: ${inFlight} orders in progress, the limit is ${limit}; retry later ` +
+          '(nothing was written, so retrying with the same Idempotency-Key is safe)',
+        { retryAfterMs: retryAfterMs(inFlight, limit, throughputPerSecond) },
+      );
+    },
+    view,
+    stop: () => loop.stop(),
+  };
+}

@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import type { Order } from '@shop/contracts';
+import { waitFor } from '@shop/testkit';
+import { admissionLimit, retryAfterMs, type AdmissionSettings } from '../src/domain/admission';
+import {
+  api,
+  awaitStatus,
+  customerWithCart,
+  placeOrder,
+  startOrder,
+  startSagaPlayer,
+  type Customer,
+  type OrderUnderTest,
+  type SagaPlayer,
+} from './support/environment';
+
+jest.setTimeout(60_000);
+
+const settings: AdmissionSettings = {
+  targetLatencyMs: 1_000,
+  minLimit: 4,
+  maxLimit: 100,
+  windowMs: 5_000,
+  refreshMs: 100,
+};
+
+describe('the admission limit (Little’s law)', () => {
+  test('when 60 orders ended in the last 5 s, then the limit is 12/s × 1 s = 12 in flight', () => {
+    expect(admissionLimit({ inFlight: 3, endedInWindow: 60 }, settings)).toBe(12);
+  });
+
+  test('when nothing has ended yet (idle, or just started), then the floor lets work in', () => {
+    expect(admissionLimit({ inFlight: 0, endedInWindow: 0 }, settings)).toBe(4);
+  });
+
+  test('when the measured rate is huge, then the ceiling bounds the limit', () => {
+    expect(admissionLimit({ inFlight: 0, endedInWindow: 10_000 }, settings)).toBe(100);
+  });
+
+  test('when a checkout is refused, then Retry-After is the time to drain the excess, 1 s to 30 s', () => {
+    expect(retryAfterMs(12, 12, 12)).toBe(1_000);
+    expect(retryAfterMs(60, 12, 12)).toBe(5_000);
+    expect(retryAfterMs(500, 12, 0)).toBe(1_000);
+    expect(retryAfterMs(10_000, 12, 1)).toBe(30_000);
+  });
+});
+
+describe('admission control of new checkouts', () => {
+  let harness: OrderUnderTest;
+  let player: SagaPlayer;
+
+  beforeAll(async () => {
+    // A fixed limit of 2 in flight; long deadlines, so an order stays open until the test ends it.
+    harness = await startOrder({
+      ADMISSION_MIN_LIMIT: '2',
+      ADMISSION_MAX_LIMIT: '2',
+      ADMISSION_REFRESH: '50ms',
+      STEP_TIMEOUT: '5m',
+      SAGA_TIMEOUT: '10m',
+    });
+    player = await startSagaPlayer();
+  }, 60_000);
+
+  afterAll(async () => {
+    await player?.stop();
+    await harness?.close();
+  }, 60_000);
+
+  async function metricsText(): Promise<string> {
+    return (await fetch(`${harness.url}/metrics`)).text();
+  }
+
+  async function ordersStored(): Promise<{ orders: number; keys: number }> {
+    const { rows } = await harness.pool.query<{ orders: number; keys: number }>(
+      `SELECT (SELECT count(*)::int FROM orders) AS orders,
+              (SELECT count(*)::int FROM idempotency_keys) AS keys`,
+    );
+    return rows[0]!;
+  }
+
+  async function cancelByShortage(customer: Customer, order: Order): Promise<void> {
+    const reserve = await player.awaitSent(order.id, 'ReserveStock');
+    await player.reply(
+      'StockReservationFailed',
+      {
+        orderId: order.id,
+        reason: 'OUT_OF_STOCK',
+        shortages: reserve.payload.lines.map(({ productId, quantity }) => ({
+          productId,
+          requested: quantity,
+          available: 0,
+        })),
+      },
+      reserve,
+    );
+    await awaitStatus(harness, customer, order.id, 'CANCELLED');
+  }
+
+  test('when the pipeline is full, then a new checkout gets 503 problem+json with Retry-After, nothing is written, reads still work, and once an order ends the same key is placed', async () => {
+    const first = await customerWithCart(harness);
+    const second = await customerWithCart(harness);
+    const third = await customerWithCart(harness);
+    const a = await placeOrder(harness, first);
+    const b = await placeOrder(harness, second);
+    const before = await ordersStored();
+    const key = randomUUID();
+
+    const refused = await placeOrder(harness, third, { key });
+
+    expect([a.status, b.status]).toEqual([202, 202]);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(refused.body).toMatchObject({
+      type: 'https://shop.example/problems/overloaded',
+      status: 503,
+    });
+    expect(await ordersStored()).toEqual(before);
+    expect(
+      (await api(harness, 'GET', `/api/orders/${a.body.id}`, { customer: first })).status,
+    ).toBe(200);
+
+    await cancelByShortage(first, a.body);
+    await waitFor(async () => /^order_sagas_in_flight\{[^}]*\} 1$/m.test(await metricsText()), {
+      what: 'the admission view to see the ended order leave the pipeline',
+    });
+    const retried = await placeOrder(harness, third, { key });
+
+    expect(retried.status).toBe(202);
+    expect(retried.headers.get('idempotent-replayed')).toBeNull();
+    await cancelByShortage(second, b.body);
+    await cancelByShortage(third, retried.body);
+  });
+
+  test('when the pipeline is full, then the shed checkouts are counted in the metrics with the limit and the load', async () => {
+    // The load is read every 50 ms here: the orders the test above ended leave the count then.
+    await waitFor(async () => /^order_sagas_in_flight\{[^}]*\} 0$/m.test(await metricsText()), {
+      what: 'the admission view to see an empty pipeline',
+    });
+    const customers = await Promise.all([1, 2, 3].map(() => customerWithCart(harness)));
+    const answers = [];
+    for (const customer of customers) answers.push(await placeOrder(harness, customer));
+    const metrics = await metricsText();
+
+    expect(answers.map((answer) => answer.status)).toEqual([202, 202, 503]);
+    expect(metrics).toMatch(/^order_admission_limit\{[^}]*\} 2$/m);
+    expect(metrics).toMatch(/^order_sagas_in_flight\{[^}]*\} 2$/m);
+    expect(metrics).toMatch(/^order_checkouts_shed_total\{[^}]*\} [1-9]/m);
+    await cancelByShortage(customers[0]!, answers[0]!.body);
+    await cancelByShortage(customers[1]!, answers[1]!.body);
+  });
+});
