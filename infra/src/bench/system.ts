@@ -55,6 +55,12 @@ function profilerEnv(folder: string | undefined): TestbedEnv {
   );
 }
 
+/**
+ * `BENCH_ADMISSION=off`: the order service admits every checkout (no 503 when the saga pipeline is
+ * full), the "before" of admission control's benchmark (docs/decisions/0005).
+ */
+const admissionOff = process.env.BENCH_ADMISSION === 'off';
+
 /** The root process of every part of the system, the infrastructure included. */
 function systemRoots(bed: ChaosBed): Record<string, number> {
   const roots: Record<string, number> = {};
@@ -157,7 +163,9 @@ async function registerShoppers(client: GatewayClient, count: number): Promise<S
 }
 
 export async function runSystemBenchmark(): Promise<BenchReport> {
-  const bed = await startChaosBed(profilerEnv(profileFolder));
+  const serviceEnv = profilerEnv(profileFolder);
+  if (admissionOff) serviceEnv.order = { ...serviceEnv.order, ADMISSION_CONTROL: 'false' };
+  const bed = await startChaosBed(serviceEnv);
   try {
     const startedAt = new Date().toISOString();
     const client = gatewayClient(bed.bed.url('gateway'));

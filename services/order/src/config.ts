@@ -32,7 +32,7 @@ export const configSchema = baseConfigSchema
      */
     ADMISSION_CONTROL: envVar.boolean().default(true),
     ADMISSION_TARGET_LATENCY: envVar.durationMs().default(1_000),
-    ADMISSION_MIN_LIMIT: envVar.integer(1, 1_000_000).default(64),
+    ADMISSION_MIN_LIMIT: envVar.integer(1, 1_000_000).default(16),
     ADMISSION_MAX_LIMIT: envVar.integer(1, 1_000_000).default(2_000),
     ADMISSION_WINDOW: envVar.durationMs().default(5_000),
     ADMISSION_REFRESH: envVar.durationMs().default(250),

@@ -52,6 +52,7 @@ describe('admission control of new checkouts', () => {
   beforeAll(async () => {
     // A fixed limit of 2 in flight; long deadlines, so an order stays open until the test ends it.
     harness = await startOrder({
+      ADMISSION_CONTROL: 'true',
       ADMISSION_MIN_LIMIT: '2',
       ADMISSION_MAX_LIMIT: '2',
       ADMISSION_REFRESH: '50ms',
@@ -96,11 +97,12 @@ describe('admission control of new checkouts', () => {
     await awaitStatus(harness, customer, order.id, 'CANCELLED');
   }
 
-  test('when the pipeline is full, then a new checkout gets 503 problem+json with Retry-After, nothing is written, reads still work, and once an order ends the same key is placed', async () => {
+  test('when the pipeline is full, then a new checkout gets 503 problem+json with Retry-After and nothing is written, while a retry of a placed order still replays it and reads work; once an order ends the refused key is placed', async () => {
     const first = await customerWithCart(harness);
     const second = await customerWithCart(harness);
     const third = await customerWithCart(harness);
-    const a = await placeOrder(harness, first);
+    const aKey = randomUUID();
+    const a = await placeOrder(harness, first, { key: aKey });
     const b = await placeOrder(harness, second);
     const before = await ordersStored();
     const key = randomUUID();
@@ -116,6 +118,9 @@ describe('admission control of new checkouts', () => {
       status: 503,
     });
     expect(await ordersStored()).toEqual(before);
+    const replayOfA = await placeOrder(harness, first, { key: aKey });
+    expect(replayOfA.status).toBe(202);
+    expect(replayOfA.headers.get('idempotent-replayed')).toBe('true');
     expect(
       (await api(harness, 'GET', `/api/orders/${a.body.id}`, { customer: first })).status,
     ).toBe(200);
@@ -130,6 +135,26 @@ describe('admission control of new checkouts', () => {
     expect(retried.headers.get('idempotent-replayed')).toBeNull();
     await cancelByShortage(second, b.body);
     await cancelByShortage(third, retried.body);
+  });
+
+  test('when identical requests (one Idempotency-Key) arrive at once at a nearly full pipeline, then they count as one checkout: one order, the others replay it', async () => {
+    await waitFor(async () => /^order_sagas_in_flight\{[^}]*\} 0$/m.test(await metricsText()), {
+      what: 'the admission view to see an empty pipeline',
+    });
+    const filler = await customerWithCart(harness);
+    const placedFirst = await placeOrder(harness, filler);
+    const customer = await customerWithCart(harness);
+    const key = randomUUID();
+
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, () => placeOrder(harness, customer, { key })),
+    );
+
+    expect(placedFirst.status).toBe(202);
+    expect(responses.map((response) => response.status)).toEqual([202, 202, 202, 202, 202]);
+    expect(new Set(responses.map((response) => response.body.id)).size).toBe(1);
+    await cancelByShortage(filler, placedFirst.body);
+    await cancelByShortage(customer, responses[0]!.body);
   });
 
   test('when the pipeline is full, then the shed checkouts are counted in the metrics with the limit and the load', async () => {

@@ -50,11 +50,19 @@ export function retryAfterMs(inFlight: number, limit: number, throughputPerSecon
 export interface Admission {
   /**
    * Lets a new checkout in, or throws OVERLOADED (503 with Retry-After) before anything is done.
-   * The checkout calls the returned function when it has ended, written or not.
+   * The checkout calls the returned function when it has ended, written or not. Requests with
+   * one `key` (customer and Idempotency-Key) in flight at once are one checkout: all but one
+   * will be replays, so they are let in together and counted once.
    */
-  admit(): () => void;
+  admit(key: string): () => void;
   view(): AdmissionView;
   stop(): Promise<void>;
+}
+
+interface Checkout {
+  /** Requests of this checkout still being answered. */
+  requests: number;
+  endedAt?: number;
 }
 
 export interface AdmissionOptions {
@@ -75,7 +83,9 @@ export function startAdmission({ pool, settings, logger, registry }: AdmissionOp
   let load: SagaLoad = { inFlight: 0, endedInWindow: 0 };
   let limit = settings.minLimit;
   /** Admitted here and not yet seen by a read: still placing, or ended after the last read began. */
-  const unseen = new Set<{ endedAt?: number }>();
+  const unseen = new Set<Checkout>();
+  /** The checkouts still placing, by key, so that identical requests share one. */
+  const placing = new Map<string, Checkout>();
   let shed = 0;
   const shedCounter = counter(registry, {
     name: 'order_checkouts_shed_total',
@@ -99,6 +109,13 @@ export function startAdmission({ pool, settings, logger, registry }: AdmissionOp
     read: () => limit,
   });
 
+  function newCheckout(key: string): Checkout {
+    const checkout: Checkout = { requests: 0 };
+    unseen.add(checkout);
+    placing.set(key, checkout);
+    return checkout;
+  }
+
   const loop = startWorkerLoop({
     name: 'admission',
     logger: log,
@@ -116,13 +133,16 @@ export function startAdmission({ pool, settings, logger, registry }: AdmissionOp
   });
 
   return {
-    admit() {
+    admit(key) {
       const { inFlight, throughputPerSecond } = view();
-      if (inFlight < limit) {
-        const checkout: { endedAt?: number } = {};
-        unseen.add(checkout);
+      const checkout = placing.get(key) ?? (inFlight < limit ? newCheckout(key) : undefined);
+      if (checkout) {
+        checkout.requests += 1;
         return () => {
-          checkout.endedAt ??= performance.now();
+          checkout.requests -= 1;
+          if (checkout.requests > 0) return;
+          placing.delete(key);
+          checkout.endedAt = performance.now();
         };
       }
       shed += 1;

@@ -1,3 +1,4 @@
+import type { Admission } from './admission';
 import { randomUUID } from 'node:crypto';
 import type { Order, PlaceOrderBody } from '@shop/contracts';
 import { withTransaction, type Pool, type Tx } from '@shop/postgres';
@@ -20,6 +21,8 @@ export interface PlaceOrderDeps extends PricingClients {
   settings: SagaSettings;
   /** Units of one product a customer may hold in open orders (see open-units-cap.ts). */
   maxOpenUnitsPerProduct: number;
+  /** New checkouts past the saga pipeline's limit are refused, before any call or write. */
+  admission?: Pick<Admission, 'admit'>;
   now?: () => Date;
 }
 
@@ -47,6 +50,10 @@ export interface PlaceOrderResult {
  * cart is read (the cart may be empty by then); two requests racing past that check meet at the
  * key's unique index, where the loser waits for the winner and answers with its record.
  *
+ * Admission control comes after the replay check: an order already placed is always answered,
+ * also while new checkouts are refused (503), so a client's retry is never turned away for a
+ * checkout that already happened.
+ *
  * The open-units cap is checked after the key is claimed: a replay racing its original is
  * answered with the original's 202, never refused for the units that original added. A refusal
  * rolls back the claim with the rest, so the key stays free for a retry.
@@ -55,12 +62,27 @@ export async function placeOrder(
   deps: PlaceOrderDeps,
   request: PlaceOrderRequest,
 ): Promise<PlaceOrderResult> {
-  const { pool, settings } = deps;
+  const { pool } = deps;
   const { customerId, idempotencyKey } = request;
   const requestHash = hashRequest(request.body);
   const earlier = await findIdempotencyRecord(pool, customerId, idempotencyKey);
   if (earlier) return replay(earlier, requestHash);
 
+  const ended = deps.admission?.admit(`${customerId} ${idempotencyKey}`);
+  try {
+    return await placeNew(deps, request, requestHash);
+  } finally {
+    ended?.();
+  }
+}
+
+async function placeNew(
+  deps: PlaceOrderDeps,
+  request: PlaceOrderRequest,
+  requestHash: string,
+): Promise<PlaceOrderResult> {
+  const { pool, settings } = deps;
+  const { customerId, idempotencyKey } = request;
   const priced = await priceCart(deps, request.authorization);
   const now = deps.now?.() ?? new Date();
   const order: OrderRecord = {

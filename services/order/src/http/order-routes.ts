@@ -23,13 +23,10 @@ import {
   listOrders,
   reconciliationSummary,
 } from '../domain/order-queries';
-import type { Admission } from '../domain/admission';
 import { placeOrder, type PlaceOrderDeps } from '../domain/place-order';
 
 export interface OrderRoutesDeps extends PlaceOrderDeps, CancelOrderDeps {
   verifier: JwtVerifier;
-  /** Checkouts past the pipeline's limit are refused here, before any call or write. */
-  admission?: Pick<Admission, 'admit'>;
 }
 
 export function orderRoutes(deps: OrderRoutesDeps): Router {
@@ -40,14 +37,13 @@ export function orderRoutes(deps: OrderRoutesDeps): Router {
   router.post('/api/orders', async (req, res) => {
     const idempotencyKey = idempotencyKeyOf(req);
     const body = parseBody(placeOrderBodySchema, req);
-    const ended = deps.admission?.admit();
     const { order, replayed } = await placeOrder(deps, {
       customerId: req.user!.id,
       authorization: req.headers.authorization!,
       idempotencyKey,
       body,
       cause: causeOf(),
-    }).finally(ended);
+    });
     if (replayed) res.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
     res.status(202).location(`/api/orders/${order.id}`).json(order);
   });

@@ -70,6 +70,8 @@ export async function startOrder(env: Record<string, string> = {}): Promise<Orde
     STEP_TIMEOUT: '1s',
     SAGA_TIMEOUT: '4s',
     SAGA_TICK: '100ms',
+    // Tests of other behaviours leave orders open on purpose; admission.test.ts turns it on.
+    ADMISSION_CONTROL: 'false',
     ...env,
   });
   const start = () =>
