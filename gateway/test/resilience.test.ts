@@ -155,6 +155,21 @@ describe('system health', () => {
     expect(health.consumerLag).toBeNull();
   });
 
+  it('when the order service reports its admission control, then the health shows it; when it cannot, then null', async () => {
+    const admission = { inFlight: 17, limit: 16, throughputPerSecond: 14.2, shed: 3 };
+    gateway.stubs.order.handler = (req, res) => {
+      if (req.url === '/admission') res.writeHead(200).end(JSON.stringify(admission));
+      else res.writeHead(404).end();
+    };
+
+    const reported = await systemHealth();
+    gateway.stubs.order.handler = (_req, res) => res.writeHead(404).end();
+    const unknown = await systemHealth();
+
+    expect(reported.checkoutAdmission).toEqual(admission);
+    expect(unknown.checkoutAdmission).toBeNull();
+  });
+
   it('when breakers exist, then /metrics exposes their state', async () => {
     const metrics = await call(gateway.url, 'GET', '/metrics');
 

@@ -1,5 +1,10 @@
 import type { RequestHandler } from 'express';
-import type { SystemHealth, UpstreamHealth } from '@shop/contracts';
+import {
+  checkoutAdmissionSchema,
+  type CheckoutAdmission,
+  type SystemHealth,
+  type UpstreamHealth,
+} from '@shop/contracts';
 import type { BreakerRegistry } from '@shop/resilience';
 import type { Upstream } from '../upstreams';
 import type { LagReader } from './consumer-lag';
@@ -46,6 +51,28 @@ async function probe(
   }
 }
 
+/** The order service's admission control, as it reports it; null when it cannot say. */
+async function checkoutAdmission(
+  upstreams: Upstream[],
+  timeoutMs: number,
+): Promise<CheckoutAdmission | null> {
+  const order = upstreams.find((upstream) => upstream.name === 'order');
+  if (!order) return null;
+  try {
+    const response = await fetch(new URL('/admission', order.url), {
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (!response.ok) {
+      await response.body?.cancel();
+      return null;
+    }
+    const parsed = checkoutAdmissionSchema.safeParse(await response.json());
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
 function overallStatus(upstreams: UpstreamHealth[]): SystemHealth['status'] {
   if (upstreams.every((upstream) => upstream.status === 'down')) return 'down';
   const healthy = upstreams.every(
@@ -56,7 +83,8 @@ function overallStatus(upstreams: UpstreamHealth[]): SystemHealth['status'] {
 
 /**
  * Asks every upstream's `/health/ready` at once and reads each breaker, while the consumer lag is
- * read beside them (the slowest bounds the answer). Probes go around the breakers: they report
+ * read beside them, and so is the order service's admission control (the slowest bounds the
+ * answer). Probes go around the breakers: they report
  * what is, and must not trip anything. Lag does not change `status`: a backlog is slow, not down.
  */
 export function systemHealth(
@@ -66,15 +94,17 @@ export function systemHealth(
   readConsumerLag: LagReader,
 ): RequestHandler {
   return async (_req, res) => {
-    const [results, consumerLag] = await Promise.all([
+    const [results, consumerLag, admission] = await Promise.all([
       Promise.all(upstreams.map((upstream) => probe(upstream, breakers, timeoutMs))),
       readConsumerLag(),
+      checkoutAdmission(upstreams, timeoutMs),
     ]);
     const body: SystemHealth = {
       status: overallStatus(results),
       checkedAt: new Date().toISOString(),
       upstreams: results,
       consumerLag,
+      checkoutAdmission: admission,
     };
     res.setHeader('Cache-Control', 'no-store');
     res.json(body);

@@ -144,7 +144,7 @@ test('when 20 identical requests with one Idempotency-Key arrive at once, then o
   expect(((await list.json()) as { total: number }).total).toBe(1);
 });
 
-test('when the system is up, then /api/system/health shows every upstream up with its breaker closed, and each consumer group catches up', async () => {
+test('when the system is up, then /api/system/health shows every upstream up with its breaker closed, each consumer group caught up, and checkout admission with its limit', async () => {
   const caughtUp = await waitUntil(
     async () => {
       const health = systemHealthSchema.parse(
@@ -161,4 +161,10 @@ test('when the system is up, then /api/system/health shows every upstream up wit
     { timeoutMs: 30_000, intervalMs: 500 },
   );
   expect(caughtUp).toBe(true);
+  const { checkoutAdmission } = systemHealthSchema.parse(
+    await (await shop.call('GET', '/api/system/health')).json(),
+  );
+  // The order service's defaults: a floor of 16 in flight, nothing refused in these tests.
+  expect(checkoutAdmission?.shed).toBe(0);
+  expect(checkoutAdmission?.limit).toBeGreaterThanOrEqual(16);
 });

@@ -47,6 +47,31 @@ export const consumerLagSchema = z
   })
   .openapi('ConsumerLag');
 
+/** The order service's admission control of new checkouts (docs/decisions/0005). */
+export const checkoutAdmissionSchema = z
+  .object({
+    inFlight: z
+      .number()
+      .int()
+      .min(0)
+      .openapi({ description: 'Orders whose saga has not ended, system-wide' }),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .openapi({ description: 'New checkouts are refused (503) while inFlight is at or above it' }),
+    throughputPerSecond: z
+      .number()
+      .min(0)
+      .openapi({ description: 'Orders that ended per second, measured over the last seconds' }),
+    shed: z
+      .number()
+      .int()
+      .min(0)
+      .openapi({ description: 'Checkouts refused since this order instance started' }),
+  })
+  .openapi('CheckoutAdmission');
+
 /** `degraded`: the gateway is up but at least one upstream is down or its breaker is not closed. */
 export const systemHealthSchema = z
   .object({
@@ -57,6 +82,9 @@ export const systemHealthSchema = z
       .array(consumerLagSchema)
       .nullable()
       .openapi({ description: '`null` when Kafka could not be asked' }),
+    checkoutAdmission: checkoutAdmissionSchema.nullable().openapi({
+      description: '`null` when the order service could not be asked, or admits everything',
+    }),
   })
   .openapi('SystemHealth');
 
@@ -67,4 +95,5 @@ export type Readiness = z.infer<typeof readinessSchema>;
 export type BreakerState = z.infer<typeof breakerStateSchema>;
 export type UpstreamHealth = z.infer<typeof upstreamHealthSchema>;
 export type ConsumerLag = z.infer<typeof consumerLagSchema>;
+export type CheckoutAdmission = z.infer<typeof checkoutAdmissionSchema>;
 export type SystemHealth = z.infer<typeof systemHealthSchema>;

@@ -49,6 +49,7 @@ export const startService = defineService<Config, HostOptions>(async (host) => {
     : undefined;
   return host.app(
     orderRoutes({
+      admissionView: admission && (() => admission.view()),
       admission,
       pool,
       verifier: host.verifier(),

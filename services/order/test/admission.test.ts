@@ -171,6 +171,9 @@ describe('admission control of new checkouts', () => {
     expect(metrics).toMatch(/^order_admission_limit\{[^}]*\} 2$/m);
     expect(metrics).toMatch(/^order_sagas_in_flight\{[^}]*\} 2$/m);
     expect(metrics).toMatch(/^order_checkouts_shed_total\{[^}]*\} [1-9]/m);
+    const view = (await (await fetch(`${harness.url}/admission`)).json()) as Record<string, number>;
+    expect(view).toMatchObject({ inFlight: 2, limit: 2 });
+    expect(view.shed).toBeGreaterThanOrEqual(1);
     await cancelByShortage(customers[0]!, answers[0]!.body);
     await cancelByShortage(customers[1]!, answers[1]!.body);
   });

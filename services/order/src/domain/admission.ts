@@ -1,3 +1,4 @@
+import type { CheckoutAdmission } from '@shop/contracts';
 import { startWorkerLoop, type Pool } from '@shop/postgres';
 import { AppError, counter, observedGauge, type Logger, type Registry } from '@shop/service-kit';
 import { readSagaLoad, type SagaLoad } from '../data/saga-load';
@@ -15,13 +16,6 @@ export interface AdmissionSettings {
   /** Throughput is what ended in this window, read every `refreshMs`. */
   windowMs: number;
   refreshMs: number;
-}
-
-export interface AdmissionView {
-  inFlight: number;
-  limit: number;
-  throughputPerSecond: number;
-  shed: number;
 }
 
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
@@ -55,7 +49,7 @@ export interface Admission {
    * will be replays, so they are let in together and counted once.
    */
   admit(key: string): () => void;
-  view(): AdmissionView;
+  view(): CheckoutAdmission;
   stop(): Promise<void>;
 }
 
@@ -92,7 +86,7 @@ export function startAdmission({ pool, settings, logger, registry }: AdmissionOp
     help: 'New checkouts refused with 503 because the saga pipeline was full',
   });
 
-  const view = (): AdmissionView => ({
+  const view = (): CheckoutAdmission => ({
     inFlight: load.inFlight + unseen.size,
     limit,
     throughputPerSecond: throughputOf(load, settings),

@@ -1,5 +1,6 @@
 import { requireAuth, requireRole, type JwtVerifier } from '@shop/auth';
 import {
+  type CheckoutAdmission,
   IDEMPOTENCY_KEY_HEADER,
   IDEMPOTENT_REPLAYED_HEADER,
   paginationQuerySchema,
@@ -27,11 +28,18 @@ import { placeOrder, type PlaceOrderDeps } from '../domain/place-order';
 
 export interface OrderRoutesDeps extends PlaceOrderDeps, CancelOrderDeps {
   verifier: JwtVerifier;
+  /** Served at /admission, beside /health and /metrics (never proxied by the gateway). */
+  admissionView?: () => CheckoutAdmission;
 }
 
 export function orderRoutes(deps: OrderRoutesDeps): Router {
   const { pool, verifier } = deps;
   const router = Router();
+  router.get('/admission', (_req, res) => {
+    if (!deps.admissionView) throw new AppError('NOT_FOUND', 'admission control is off');
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(deps.admissionView());
+  });
   router.use('/api/orders', requireAuth(verifier));
 
   router.post('/api/orders', async (req, res) => {
