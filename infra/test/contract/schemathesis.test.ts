@@ -33,6 +33,11 @@ beforeAll(async () => {
     {
       // The demo catalog, so that a product listed is a product that can be put in a cart.
       catalog: { DEMO_DATA: 'true' },
+      // The account of the document's login example, so that the example signs in.
+      identity: {
+        DEMO_CUSTOMER_EMAIL: 'ann@example.com',
+        DEMO_CUSTOMER_PASSWORD: 'correct-horse-battery',
+      },
       payment: { PROCESSOR_RETRY_BASE: '20ms', PROCESSOR_RETRY_MAX: '100ms' },
     },
   );

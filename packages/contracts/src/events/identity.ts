@@ -1,11 +1,11 @@
-import { uuidSchema } from '../common';
+import { emailSchema, uuidSchema } from '../common';
 import { z } from '../zod';
 import { messageSchema } from './envelope';
 
 /** Notification keeps its own directory of users from this event to address order emails. */
 export const userRegisteredPayloadSchema = z.object({
   userId: uuidSchema,
-  email: z.email(),
+  email: emailSchema,
   name: z.string().min(1),
 });
 
