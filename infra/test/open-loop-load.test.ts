@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Answer, GatewayClient } from '../src/chaos/gateway-client';
-import { startLoad, type Shopper } from '../src/chaos/load';
+import { retryDelayMs, startLoad, type Shopper } from '../src/chaos/load';
 import { Timeline } from '../src/chaos/timeline';
 
 /** A shop that accepts every checkout and confirms it `confirmAfterMs` later. */
@@ -65,5 +65,23 @@ describe('the open-loop load', () => {
     expect(outcome.acknowledged).toHaveLength(2);
     expect(outcome.noIdleShopper).toBeGreaterThanOrEqual(7);
     expect(outcome.noIdleShopper).toBeLessThanOrEqual(10);
+  });
+});
+
+describe('a careful client’s retry of a refused checkout', () => {
+  const refused = (retryAfter?: string) => ({
+    headers: new Headers(retryAfter === undefined ? {} : { 'retry-after': retryAfter }),
+  });
+
+  test('when the shop says nothing, then it backs off exponentially from 250 ms to 4 s', () => {
+    expect([0, 1, 2, 4, 8].map((attempt) => retryDelayMs(refused(), attempt))).toEqual([
+      250, 500, 1_000, 4_000, 4_000,
+    ]);
+  });
+
+  test('when the shop sends Retry-After, then it waits at least that long', () => {
+    expect(retryDelayMs(refused('3'), 0)).toBe(3_000);
+    expect(retryDelayMs(refused('1'), 4)).toBe(4_000);
+    expect(retryDelayMs(refused('soon'), 0)).toBe(250);
   });
 });

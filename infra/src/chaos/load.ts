@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isFailure, type GatewayClient } from './gateway-client';
+import { isFailure, type Answer, type GatewayClient } from './gateway-client';
 import type { StockedProduct } from './shop-fixture';
 import type { Timeline } from './timeline';
 
@@ -65,6 +65,19 @@ const shippingAddress = {
 };
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * How long a careful client waits before retrying a failed checkout: exponential backoff from
+ * 250 ms up to 4 s, and never less than the `Retry-After` the shop sent with a 503 or 429 (an
+ * overloaded shop says when it expects to have room; retrying sooner only adds to the queue).
+ */
+export function retryDelayMs(answer: Pick<Answer, 'headers'>, attempt: number): number {
+  const backoff = Math.min(4_000, 250 * 2 ** attempt);
+  const retryAfter = Number(answer.headers.get('retry-after'));
+  return Number.isFinite(retryAfter) && retryAfter > 0
+    ? Math.max(backoff, retryAfter * 1000)
+    : backoff;
+}
 const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)]!;
 
 /** A new customer through the gateway, retried for 30 s while the shop fails; undefined after. */
@@ -151,7 +164,7 @@ export function startLoad(options: LoadOptions): Load {
       }
       if (answer.status === 422) outcome.emptyCart += 1;
       if (!isFailure(answer.status)) return undefined;
-      await pause(Math.min(4_000, 250 * 2 ** attempt));
+      await pause(retryDelayMs(answer, attempt));
     }
     outcome.abandoned += 1;
     return undefined;
