@@ -18,10 +18,13 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-infra-lifecycle-'));
 const env = {
   ...process.env,
   SHOP_DATA_DIR: dataDir,
-  SHOP_PG_PORT: '55532',
-  SHOP_REDIS_PORT: '56479',
-  SHOP_KAFKA_PORT: '59192',
-  SHOP_KAFKA_CONTROLLER_PORT: '59193',
+  // Below Linux's ephemeral range (32768–60999): a port there can be taken, between the stop and
+  // the start this test makes, by any outgoing connection on the machine (a CI run once saw
+  // "Address already in use" for its PostgreSQL port 55532 exactly so).
+  SHOP_PG_PORT: '25532',
+  SHOP_REDIS_PORT: '26479',
+  SHOP_KAFKA_PORT: '29192',
+  SHOP_KAFKA_CONTROLLER_PORT: '29193',
   SHOP_KAFKA_HEAP: '256m',
 };
 

@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Order } from '@shop/contracts';
 import { waitFor } from '@shop/testkit';
 import { admissionLimit, retryAfterMs, type AdmissionSettings } from '../src/domain/admission';
 import {
   api,
-  awaitStatus,
+  cancelByShortage,
   customerWithCart,
   placeOrder,
   startOrder,
   startSagaPlayer,
-  type Customer,
   type OrderUnderTest,
   type SagaPlayer,
 } from './support/environment';
@@ -79,24 +77,6 @@ describe('admission control of new checkouts', () => {
     return rows[0]!;
   }
 
-  async function cancelByShortage(customer: Customer, order: Order): Promise<void> {
-    const reserve = await player.awaitSent(order.id, 'ReserveStock');
-    await player.reply(
-      'StockReservationFailed',
-      {
-        orderId: order.id,
-        reason: 'OUT_OF_STOCK',
-        shortages: reserve.payload.lines.map(({ productId, quantity }) => ({
-          productId,
-          requested: quantity,
-          available: 0,
-        })),
-      },
-      reserve,
-    );
-    await awaitStatus(harness, customer, order.id, 'CANCELLED');
-  }
-
   test('when the pipeline is full, then a new checkout gets 503 problem+json with Retry-After and nothing is written, while a retry of a placed order still replays it and reads work; once an order ends the refused key is placed', async () => {
     const first = await customerWithCart(harness);
     const second = await customerWithCart(harness);
@@ -125,7 +105,7 @@ describe('admission control of new checkouts', () => {
       (await api(harness, 'GET', `/api/orders/${a.body.id}`, { customer: first })).status,
     ).toBe(200);
 
-    await cancelByShortage(first, a.body);
+    await cancelByShortage(harness, player, first, a.body);
     await waitFor(async () => /^order_sagas_in_flight\{[^}]*\} 1$/m.test(await metricsText()), {
       what: 'the admission view to see the ended order leave the pipeline',
     });
@@ -133,8 +113,8 @@ describe('admission control of new checkouts', () => {
 
     expect(retried.status).toBe(202);
     expect(retried.headers.get('idempotent-replayed')).toBeNull();
-    await cancelByShortage(second, b.body);
-    await cancelByShortage(third, retried.body);
+    await cancelByShortage(harness, player, second, b.body);
+    await cancelByShortage(harness, player, third, retried.body);
   });
 
   test('when identical requests (one Idempotency-Key) arrive at once at a nearly full pipeline, then they count as one checkout: one order, the others replay it', async () => {
@@ -153,8 +133,8 @@ describe('admission control of new checkouts', () => {
     expect(placedFirst.status).toBe(202);
     expect(responses.map((response) => response.status)).toEqual([202, 202, 202, 202, 202]);
     expect(new Set(responses.map((response) => response.body.id)).size).toBe(1);
-    await cancelByShortage(filler, placedFirst.body);
-    await cancelByShortage(customer, responses[0]!.body);
+    await cancelByShortage(harness, player, filler, placedFirst.body);
+    await cancelByShortage(harness, player, customer, responses[0]!.body);
   });
 
   test('when the pipeline is full, then the shed checkouts are counted in the metrics with the limit and the load', async () => {
@@ -174,7 +154,7 @@ describe('admission control of new checkouts', () => {
     const view = (await (await fetch(`${harness.url}/admission`)).json()) as Record<string, number>;
     expect(view).toMatchObject({ inFlight: 2, limit: 2 });
     expect(view.shed).toBeGreaterThanOrEqual(1);
-    await cancelByShortage(customers[0]!, answers[0]!.body);
-    await cancelByShortage(customers[1]!, answers[1]!.body);
+    await cancelByShortage(harness, player, customers[0]!, answers[0]!.body);
+    await cancelByShortage(harness, player, customers[1]!, answers[1]!.body);
   });
 });

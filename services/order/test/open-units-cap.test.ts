@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Order } from '@shop/contracts';
 import {
   awaitStatus,
+  cancelByShortage,
   customerWithCart,
   newCustomer,
   placeOrder,
@@ -82,24 +83,6 @@ async function confirm(customer: Customer, order: Order): Promise<void> {
   await awaitStatus(harness, customer, order.id, 'CONFIRMED');
 }
 
-async function cancel(customer: Customer, order: Order): Promise<void> {
-  const reserve = await player.awaitSent(order.id, 'ReserveStock');
-  await player.reply(
-    'StockReservationFailed',
-    {
-      orderId: order.id,
-      reason: 'OUT_OF_STOCK',
-      shortages: reserve.payload.lines.map(({ productId, quantity }) => ({
-        productId,
-        requested: quantity,
-        available: 0,
-      })),
-    },
-    reserve,
-  );
-  await awaitStatus(harness, customer, order.id, 'CANCELLED');
-}
-
 describe('the cap on units of one product in open orders', () => {
   test('when a second order would take the open units of a product past the cap, then 422 naming that line and nothing is stored', async () => {
     const customer = await customerWithCart(harness, [{ quantity: 3 }, { quantity: 1 }]);
@@ -136,7 +119,10 @@ describe('the cap on units of one product in open orders', () => {
 
   test.each([
     ['CONFIRMED', confirm],
-    ['CANCELLED', cancel],
+    [
+      'CANCELLED',
+      (customer: Customer, order: Order) => cancelByShortage(harness, player, customer, order),
+    ],
   ] as const)(
     'when the earlier order ends %s, then its units no longer count and the refused key can be retried',
     async (_ending, end) => {

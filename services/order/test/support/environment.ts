@@ -281,3 +281,27 @@ export function awaitStatus(
     { what: `order ${orderId} to be ${status}` },
   );
 }
+
+/** Plays inventory refusing the order's reservation, and waits for the order to be CANCELLED. */
+export async function cancelByShortage(
+  harness: OrderUnderTest,
+  player: SagaPlayer,
+  customer: Customer,
+  order: Order,
+): Promise<void> {
+  const reserve = await player.awaitSent(order.id, 'ReserveStock');
+  await player.reply(
+    'StockReservationFailed',
+    {
+      orderId: order.id,
+      reason: 'OUT_OF_STOCK',
+      shortages: reserve.payload.lines.map(({ productId, quantity }) => ({
+        productId,
+        requested: quantity,
+        available: 0,
+      })),
+    },
+    reserve,
+  );
+  await awaitStatus(harness, customer, order.id, 'CANCELLED');
+}
