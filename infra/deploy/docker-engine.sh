@@ -188,21 +188,25 @@ build_compose() {
     fail "Docker Compose is missing and Go is needed to build it; install Go 1.24 or newer"
   say "building Docker Compose $compose_version from its Go module (once, a few minutes when cold)"
   mkdir -p "$compose_cache"
-  local build_log="$compose_cache/build.log" module_dir
-  module_dir="$(go env GOMODCACHE)/$compose_module@$compose_version"
+  local build_log="$compose_cache/build.log" module_dir go_caches
+  # Go's caches for this build only: the binary is all that is kept.
+  go_caches="$(mktemp -d)"
+  module_dir="$go_caches/mod/$compose_module@$compose_version"
   local started=$SECONDS
   if ! (
-    cd "$compose_cache" &&
+    export GOCACHE="$go_caches/build" GOMODCACHE="$go_caches/mod" GOFLAGS=-modcacherw &&
+      cd "$compose_cache" &&
       go mod download "$compose_module@$compose_version" &&
       cd "$module_dir" &&
       go build -trimpath \
         -ldflags "-s -w -X $compose_module/internal.Version=$compose_version" \
         -o "$compose_binary.tmp.$$" ./cmd
   ) >"$build_log" 2>&1; then
-    rm -f "$compose_binary.tmp.$$"
+    rm -rf "$compose_binary.tmp.$$" "$go_caches"
     tail -n 20 "$build_log" >&2
     fail "building Docker Compose failed (full log: $build_log)"
   fi
+  rm -rf "$go_caches"
   mv -f "$compose_binary.tmp.$$" "$compose_binary"
   say "built Docker Compose in $((SECONDS - started))s: $compose_binary"
 }

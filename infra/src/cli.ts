@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { infraEnvFile, repoRoot } from './paths';
 import { runBenchmarks } from './bench';
 import { runDlq } from './dlq';
@@ -113,6 +114,10 @@ async function imageStage(project: string, switchVariable: string): Promise<numb
     console.log(`\n${project}: skipped (${switchVariable}=skip)`);
     return 0;
   }
+  // Images, containerd's copies of them and the cluster's volumes take several GB of a disk that
+  // may be shared: a full one shows up as etcd or a pod failing, so the log says how much is free.
+  const { bavail, bsize } = fs.statfsSync(repoRoot);
+  console.log(`\n${project}: ${((bavail * bsize) / 1e9).toFixed(1)} GB free on the disk`);
   return step('jest', [...(ci ? ['--ci'] : []), '--selectProjects', project], {
     [switchVariable]: '1',
   });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { dataDir, repoRoot } from './paths';
 import { readEnvFile } from './env-file';
-import { run } from './processes';
+import { CommandError, run } from './processes';
 
 /**
  * The system on the single-node Kubernetes of this machine (infra/deploy/cluster), deployed as a
@@ -46,10 +46,15 @@ async function script(name: string, args: string[], log: (line: string) => void)
   }
 }
 
+const kubectlArgs = () => [
+  '--kubeconfig',
+  path.join(clusterData, 'admin.kubeconfig'),
+  '--namespace',
+  'shop',
+];
+
 async function kubectl(args: string[]): Promise<string> {
-  const kubeconfig = path.join(clusterData, 'admin.kubeconfig');
-  return (await run(kubectlBinary, ['--kubeconfig', kubeconfig, '--namespace', 'shop', ...args]))
-    .stdout;
+  return (await run(kubectlBinary, [...kubectlArgs(), ...args])).stdout;
 }
 
 async function leftovers(): Promise<string[]> {
@@ -79,6 +84,45 @@ async function leftovers(): Promise<string[]> {
   return found;
 }
 
+/**
+ * What a failed deploy leaves to read before `down --purge` removes the cluster's folder: the
+ * free disk (a full one stops etcd, then everything), which components still run, the pods and
+ * the namespace's warnings, and the last lines of the control plane's logs.
+ */
+async function diagnosis(): Promise<string[]> {
+  const output = (file: string, args: string[]) =>
+    run(file, args).then(
+      ({ stdout }) => stdout.trim(),
+      // cluster.sh status exits 1 when a component is down: its output is the answer.
+      (error: unknown) =>
+        error instanceof CommandError ? error.output.trim() : `${file} failed: ${String(error)}`,
+    );
+  // A control plane that stopped answering fails the call instead of hanging it.
+  const kubectlNow = [...kubectlArgs(), '--request-timeout=20s'];
+  const sections = [
+    ['free disk', await output('df', ['-h', repoRoot])],
+    ['components', await output('bash', [path.join(clusterDir, 'cluster.sh'), 'status'])],
+    ['pods', await output(kubectlBinary, [...kubectlNow, 'get', 'pods', '-o', 'wide'])],
+    [
+      'warnings',
+      await output(kubectlBinary, [
+        ...kubectlNow,
+        'get',
+        'events',
+        '--field-selector',
+        'type=Warning',
+        '--sort-by',
+        '.lastTimestamp',
+      ]),
+    ],
+  ];
+  for (const component of ['etcd', 'kube-apiserver', 'kubelet']) {
+    const logFile = path.join(clusterData, `${component}.log`);
+    sections.push([`${component}.log`, await output('tail', ['-n', '15', logFile])]);
+  }
+  return sections.flatMap(([title, text]) => [`--- ${title}`, ...(text ?? '').split('\n')]);
+}
+
 export async function deployToCluster(
   options: {
     /** Settings of deployments beyond the manifests', e.g. `{ gateway: { RATE_LIMIT_AUTH: '1000' } }`. */
@@ -105,7 +149,7 @@ export async function deployToCluster(
       await kubectl(['rollout', 'status', `deployment/${deployment}`, '--timeout=300s']);
     }
   } catch (error) {
-    log(await kubectl(['get', 'pods', '-o', 'wide']).catch(() => 'kubectl get pods failed'));
+    for (const line of await diagnosis()) log(line);
     throw error;
   }
   const mailIp = (

@@ -691,11 +691,15 @@ up() {
   ensure_package /usr/lib/cni/bridge containernetworking-plugins
   ensure_package conntrack conntrack
   ensure_package gcc gcc
-  local binary
+  local binary missing=()
   for binary in etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl \
     coredns local-path-provisioner metrics-server pause; do
-    [ -x "$kubernetes_bin/$binary" ] || "$(dirname "${BASH_SOURCE[0]}")/build.sh" "$binary"
+    [ -x "$kubernetes_bin/$binary" ] || missing+=("$binary")
   done
+  # One build for all of them: they share Go's caches, which live only as long as the build.
+  if [ "${#missing[@]}" -gt 0 ]; then
+    "$(dirname "${BASH_SOURCE[0]}")/build.sh" "${missing[@]}"
+  fi
   mkdir -p "$cluster_data"
   certificates
   ensure_bridge

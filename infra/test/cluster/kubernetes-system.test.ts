@@ -58,6 +58,21 @@ test('when the overlay is applied, then every stateless service runs at least tw
     expect({ service, replicas, atLeastTwo: replicas >= 2 }).toMatchObject({ atLeastTwo: true });
   }
 
+  // Every pod starts at once; a service waits for its database and topics rather than exiting,
+  // so a restart here means something else went wrong (read by a person, not asserted: a
+  // liveness probe starved of CPU may restart one for a reason of its own).
+  const pods = JSON.parse(await system.kubectl(['get', 'pods', '-o', 'json'])) as {
+    items: {
+      metadata: { name: string };
+      status: { containerStatuses?: { restartCount: number }[] };
+    }[];
+  };
+  const restarted = pods.items.flatMap(({ metadata, status }) => {
+    const restarts = (status.containerStatuses ?? []).reduce((sum, c) => sum + c.restartCount, 0);
+    return restarts > 0 ? [`${metadata.name} ×${restarts}`] : [];
+  });
+  console.log(`containers restarted during the deploy: ${restarted.join(', ') || 'none'}`);
+
   // Consumer lag is null ("Kafka cannot be asked") while the group coordinators load.
   let health: SystemHealth | undefined;
   await waitUntil(

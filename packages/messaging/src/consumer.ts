@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { deadLetterOf, headersOf, type DeadLetterCause } from './dead-letter-message';
 import { postgresInbox, type Inbox } from './inbox';
 import { createProducer, type KafkaClient } from './kafka';
+import { waitForTopics } from './topics';
 
 export type ParseResult<TMessage> =
   { success: true; data: TMessage } | { success: false; error: { message: string } };
@@ -73,6 +74,11 @@ interface ConsumerSettings<TMessage extends { id: string; type: string }, TUnit>
   maxWaitTimeMs?: number;
   /** Subscribes to `<prefix><topic>` and parses by the contract topic: see `topicNamespace`. */
   topicPrefix?: string;
+  /**
+   * How long to wait for the topics to exist before giving up (the deployment creates them, maybe
+   * after this process starts): 90 s, within the startup budget Kubernetes gives a pod.
+   */
+  topicWaitMs?: number;
 }
 
 export interface RunningConsumer {
@@ -255,10 +261,15 @@ export async function startConsumer<
     }
   }
 
+  const subscribed = options.topics.map((topic) => `${topicPrefix}${topic}`);
+  await waitForTopics(options.kafka, subscribed, {
+    timeoutMs: options.topicWaitMs ?? 90_000,
+    logger,
+  });
   await deadLetters.connect();
   await consumer.connect();
   await consumer.subscribe({
-    topics: options.topics.map((topic) => `${topicPrefix}${topic}`),
+    topics: subscribed,
     fromBeginning: options.fromBeginning ?? true,
   });
   await consumer.run({

@@ -1,5 +1,9 @@
 import { allTopics } from '@shop/contracts';
+import { sleep } from '@shop/postgres';
+import type { Logger } from 'pino';
 import type { KafkaClient } from './kafka';
+
+type Admin = ReturnType<KafkaClient['admin']>;
 
 export interface TopicSpec {
   topic: string;
@@ -34,31 +38,65 @@ export async function ensureTopics(
     });
     const names = topics.map(({ topic }) => topic);
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        const { topics: found } = await admin.fetchTopicMetadata({ topics: names });
-        const led = found.every(
-          (topic) => topic.partitions.length > 0 && topic.partitions.every((p) => p.leader >= 0),
-        );
-        if (led && found.length === names.length && (await servedByTheirLeaders(admin, names))) {
-          return;
-        }
-      } catch (error) {
-        if (!isTransientMetadataError(error)) throw error;
-      }
+    while (!(await served(admin, names))) {
       if (Date.now() > deadline) throw new Error(`topics not ready after ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
     }
   } finally {
     await admin.disconnect();
   }
 }
 
+/**
+ * Waits until topics that someone else creates (the deployment's topics job) exist and are served
+ * by their leaders, Kafka itself possibly still starting: a consumer that subscribes before then
+ * fails with UNKNOWN_TOPIC_OR_PARTITION, and a process that exits on it is restarted with an
+ * ever longer back-off (Kubernetes' CrashLoopBackOff) instead of starting the moment they exist.
+ */
+export async function waitForTopics(
+  kafka: KafkaClient,
+  names: string[],
+  { timeoutMs, logger }: { timeoutMs: number; logger: Logger },
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let waitingSaid = false;
+  for (;;) {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      if (await served(admin, names)) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`topics ${names.join(', ')} did not appear within ${timeoutMs} ms`);
+    }
+    if (!waitingSaid) {
+      logger.warn({ topics: names, timeoutMs }, 'waiting for the topics to be created');
+      waitingSaid = true;
+    }
+    await sleep(1_000);
+  }
+}
+
+/** Whether every topic exists and each partition's leader answers for it. */
+async function served(admin: Admin, names: string[]): Promise<boolean> {
+  try {
+    const { topics: found } = await admin.fetchTopicMetadata({ topics: names });
+    const led = found.every(
+      (topic) => topic.partitions.length > 0 && topic.partitions.every((p) => p.leader >= 0),
+    );
+    return led && found.length === names.length && (await servedByTheirLeaders(admin, names));
+  } catch (error) {
+    if (isTransientMetadataError(error)) return false;
+    throw error;
+  }
+}
+
 /** An offset lookup is answered by each partition's leader itself, not from metadata. */
-async function servedByTheirLeaders(
-  admin: ReturnType<KafkaClient['admin']>,
-  topics: string[],
-): Promise<boolean> {
+async function servedByTheirLeaders(admin: Admin, topics: string[]): Promise<boolean> {
   try {
     for (const topic of topics) await admin.fetchTopicOffsets(topic);
     return true;

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { runner } from 'node-pg-migrate';
 import { Client } from 'pg';
+import { sleep } from './sleep';
 
 export interface Logger {
   info(message: string): void;
@@ -25,6 +26,11 @@ export interface RunMigrationsOptions {
   databaseUrl: string;
   dirs: MigrationDir[];
   logger: Logger;
+  /**
+   * How long a server that is not there yet is waited for: 90 s, within the startup budget
+   * Kubernetes gives a pod (which starts at the same moment as the database).
+   */
+  connectWaitMs?: number;
 }
 
 /** An arbitrary constant: every process migrating the same database contends for it. */
@@ -37,9 +43,7 @@ const migrationLockKey = 4_731_902_117;
  * starting together wait for the first, then find nothing left to do.
  */
 export async function runMigrations(options: RunMigrationsOptions): Promise<string[]> {
-  const client = new Client({ connectionString: options.databaseUrl });
-  client.on('error', (error) => options.logger.error(`migration connection: ${error.message}`));
-  await client.connect();
+  const client = await connectWhenReady(options);
   const applied: string[] = [];
   try {
     await client.query('SELECT pg_advisory_lock($1)', [migrationLockKey]);
@@ -93,5 +97,37 @@ function findPackageRoot(start: string): string {
   for (let dir = start; ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'package.json'))) return dir;
     if (dirname(dir) === dir) throw new Error(`No package.json above migrations folder ${start}`);
+  }
+}
+
+/**
+ * Errors of a server that is not serving yet rather than of a wrong setting: nothing listening,
+ * a name not resolvable yet, "the database system is starting up" (57P03), and, while the
+ * server's init script is still creating them, a database (3D000) or role (28P01) not there yet.
+ */
+const notReadyYet = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', '57P03', '3D000', '28P01']);
+
+/**
+ * A connection for the migrations, once the server takes one: a process that gave up on the first
+ * refusal would be restarted by Kubernetes with an ever longer back-off (CrashLoopBackOff) instead
+ * of starting the moment the database is up.
+ */
+async function connectWhenReady(options: RunMigrationsOptions): Promise<Client> {
+  const deadline = Date.now() + (options.connectWaitMs ?? 90_000);
+  for (let attempt = 1; ; attempt += 1) {
+    const client = new Client({ connectionString: options.databaseUrl });
+    client.on('error', (error) => options.logger.error(`migration connection: ${error.message}`));
+    try {
+      await client.connect();
+      return client;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      const code = (error as { code?: string }).code;
+      if (!code || !notReadyYet.has(code) || Date.now() > deadline) throw error;
+      if (attempt === 1) {
+        options.logger.warn(`waiting for PostgreSQL to take connections (${code})`);
+      }
+      await sleep(1_000);
+    }
   }
 }

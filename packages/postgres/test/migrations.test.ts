@@ -69,3 +69,37 @@ test('when several processes migrate at once, then each migration is applied exa
     '1700000000001_widget_colour',
   ]);
 });
+
+test('when the database is not there yet (a pod starting with its server), then migrating waits for it and applies once it is', async () => {
+  const name = `late_${Date.now().toString(36)}`;
+  const url = new URL(adminUrl());
+  url.pathname = `/${name}`;
+  let settled = false;
+  const migrating = runMigrations({ databaseUrl: url.toString(), dirs, logger: silentLogger });
+  void migrating.finally(() => (settled = true)).catch(() => undefined);
+
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  expect(settled).toBe(false);
+  await query(adminUrl(), `CREATE DATABASE ${name}`);
+  scratch.push({
+    url: url.toString(),
+    name,
+    drop: () => query(adminUrl(), `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).then(() => {}),
+  });
+
+  await expect(migrating).resolves.toHaveLength(3);
+});
+
+test('when nothing answers past the wait, then migrating fails with the connection error', async () => {
+  const url = new URL(adminUrl());
+  url.port = '1';
+
+  await expect(
+    runMigrations({
+      databaseUrl: url.toString(),
+      dirs,
+      logger: silentLogger,
+      connectWaitMs: 1_000,
+    }),
+  ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+});

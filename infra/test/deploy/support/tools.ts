@@ -18,14 +18,22 @@ const kubernetesValidateVersion = '1.37.0';
 /** The Kubernetes version of kind's node images that the manifests are validated against. */
 export const kubernetesVersion = '1.33.0';
 
-const goEnv = () => ({
-  ...process.env,
-  GOPATH: path.join(cacheDir, 'go'),
-  GOMODCACHE: path.join(cacheDir, 'go', 'mod'),
-  GOCACHE: path.join(cacheDir, 'go', 'build'),
-  GOFLAGS: '-modcacherw',
-  GOTOOLCHAIN: 'local',
-});
+/** Runs a Go build with caches of its own, removed afterwards: only the binary is kept. */
+async function withGoCaches<T>(build: (env: NodeJS.ProcessEnv) => Promise<T>): Promise<T> {
+  const caches = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-go-'));
+  try {
+    return await build({
+      ...process.env,
+      GOPATH: caches,
+      GOMODCACHE: path.join(caches, 'mod'),
+      GOCACHE: path.join(caches, 'build'),
+      GOFLAGS: '-modcacherw',
+      GOTOOLCHAIN: 'local',
+    });
+  } finally {
+    fs.rmSync(caches, { recursive: true, force: true });
+  }
+}
 
 async function run(file: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}) {
   try {
@@ -49,9 +57,11 @@ async function once(binary: string, build: (tmp: string) => Promise<void>): Prom
 export function kustomize(): Promise<string> {
   return once(path.join(toolsDir, 'bin', `kustomize-${kustomizeVersion}`), async (tmp) => {
     const gobin = `${tmp}.d`;
-    await run('go', ['install', `sigs.k8s.io/kustomize/kustomize/v5@${kustomizeVersion}`], {
-      env: { ...goEnv(), GOBIN: gobin },
-    });
+    await withGoCaches((env) =>
+      run('go', ['install', `sigs.k8s.io/kustomize/kustomize/v5@${kustomizeVersion}`], {
+        env: { ...env, GOBIN: gobin },
+      }),
+    );
     fs.renameSync(path.join(gobin, 'kustomize'), tmp);
     fs.rmSync(gobin, { recursive: true, force: true });
   });
@@ -65,11 +75,13 @@ export function composeCheck(): Promise<string> {
   const mainGo = fs.readFileSync(path.join(composeCheckSource, 'main.go'), 'utf8');
   const version = String(hash(goSum + mainGo));
   return once(path.join(toolsDir, 'bin', `compose-check-${version}`), async (tmp) => {
-    await exec('go', ['build', '-o', tmp, '.'], {
-      cwd: composeCheckSource,
-      env: goEnv(),
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    await withGoCaches((env) =>
+      exec('go', ['build', '-o', tmp, '.'], {
+        cwd: composeCheckSource,
+        env,
+        maxBuffer: 16 * 1024 * 1024,
+      }),
+    );
   });
 }
 
