@@ -14,9 +14,17 @@ export const configSchema = baseConfigSchema
     /** Below the gateway's own upstream timeout, so a slow cart fails here first (504). */
     CART_TIMEOUT: envVar.durationMs().default(2_000),
     CATALOG_TIMEOUT: envVar.durationMs().default(2_000),
-    /** How long a saga step waits for its reply before its command is sent again. */
+    /**
+     * How long a saga step waits for its reply before its command is sent again; each further
+     * wait doubles, and is never shorter than the queueing the saga timer measures.
+     */
     STEP_TIMEOUT: envVar.durationMs().default(10_000),
-    /** How long the forward steps may take in all before the saga compensates: CANCELLED(TIMEOUT). */
+    /** The retry budget: how many times in all one step's command may be sent. */
+    STEP_MAX_SENDS: envVar.integer(1, 10).default(3),
+    /**
+     * How long the forward steps may take in all before the saga compensates: CANCELLED(TIMEOUT).
+     * Under load it is lengthened by the measured queueing, to at most twice this.
+     */
     SAGA_TIMEOUT: envVar.durationMs().default(60_000),
     /** How often the saga timer looks for due deadlines. */
     SAGA_TICK: envVar.durationMs().default(1_000),

@@ -4,6 +4,7 @@ import { defineService, type HostOptions } from '@shop/service-host';
 import type { Config } from './config';
 import { startAdmission } from './domain/admission';
 import { startSagaTimer } from './domain/saga-timer';
+import { StepLatency } from './domain/step-latency';
 import { orderRoutes } from './http/order-routes';
 import { orderHandlers } from './messaging/handlers';
 
@@ -12,12 +13,17 @@ export const migrationsDir = path.join(__dirname, '..', 'migrations');
 /** Orders and the checkout saga: it commands inventory and payment and follows their replies. */
 export const startService = defineService<Config, HostOptions>(async (host) => {
   const { config, logger } = host;
-  const settings = { stepTimeoutMs: config.STEP_TIMEOUT, sagaTimeoutMs: config.SAGA_TIMEOUT };
+  const settings = {
+    stepTimeoutMs: config.STEP_TIMEOUT,
+    maxSends: config.STEP_MAX_SENDS,
+    sagaTimeoutMs: config.SAGA_TIMEOUT,
+  };
+  const stepLatency = new StepLatency();
   const pool = await host.postgres(migrationsDir);
   await host.outbox(pool);
   await host.consume({
     topics: [topics.inventoryEvents, topics.paymentEvents],
-    handlers: orderHandlers({ settings, logger }),
+    handlers: orderHandlers({ settings, logger, stepLatency }),
     pool,
   });
   host.worker(
@@ -28,6 +34,7 @@ export const startService = defineService<Config, HostOptions>(async (host) => {
       tickMs: config.SAGA_TICK,
       keyRetentionMs: config.IDEMPOTENCY_KEY_RETENTION,
       logger,
+      stepLatency,
     }),
   );
   const admission = config.ADMISSION_CONTROL

@@ -19,7 +19,12 @@ let harness: OrderUnderTest;
 let player: SagaPlayer;
 
 beforeAll(async () => {
-  harness = await startOrder({ STEP_TIMEOUT: '1s', SAGA_TIMEOUT: '5s', SAGA_TICK: '100ms' });
+  harness = await startOrder({
+    STEP_TIMEOUT: '1s',
+    STEP_MAX_SENDS: '2',
+    SAGA_TIMEOUT: '5s',
+    SAGA_TICK: '100ms',
+  });
   player = await startSagaPlayer();
 }, 60_000);
 
@@ -43,6 +48,42 @@ async function timedOutWhileReserving(): Promise<{ customer: Customer; order: Or
   return { customer, order };
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sentAt = (message: { occurredAt: string }) => new Date(message.occurredAt).getTime();
+
+// First in the file: the step latency it measures is the only one in the timer's window.
+describe('deadlines under load (the measured step latency)', () => {
+  test('when replies take 3 s, then an unanswered command is re-sent only after 3 s and the saga is given its steps’ time before it times out', async () => {
+    // A reply that took 3 s: what the timer now knows of the queues. (It answers the copy re-sent
+    // at STEP_TIMEOUT, the last one the budget allows: latency is timed from the copy answered.)
+    const slow = await placed();
+    const reserve = await player.awaitSent(slow.order.id, 'ReserveStock', 2);
+    await sleep(Math.max(0, sentAt(reserve) + 3_000 - Date.now()));
+    await player.reply('StockReserved', reserve.payload, reserve);
+    await awaitStatus(harness, slow.customer, slow.order.id, 'STOCK_RESERVED');
+
+    const { customer, order } = await placed();
+    const placedAt = Date.now();
+    const resent = await player.awaitSent(order.id, 'ReserveStock', 2);
+    await sleep(Math.max(0, placedAt + 6_000 - Date.now()));
+    const pastFixedDeadline = await sagaOf(harness, customer, order.id);
+    const release = await player.awaitSent(order.id, 'ReleaseStock');
+    await player.reply('StockReleased', { orderId: order.id, reason: 'TIMEOUT' }, release);
+    const final = await awaitStatus(harness, customer, order.id, 'CANCELLED');
+
+    const first = player.sent(order.id, 'ReserveStock')[0]!;
+    // Not at STEP_TIMEOUT (1 s): the command could still be waiting in a queue.
+    expect(sentAt(resent) - sentAt(first)).toBeGreaterThanOrEqual(2_500);
+    // SAGA_TIMEOUT (5 s) has passed, yet it still waits: 3 steps × 3 s more were allowed.
+    expect(pastFixedDeadline).toMatchObject({ orderStatus: 'PENDING' });
+    expect(pastFixedDeadline.compensations).toEqual([]);
+    expect(sentAt(release) - placedAt).toBeGreaterThanOrEqual(9_000);
+    expect(final.failureReason).toBe('TIMEOUT');
+    // The budget (STEP_MAX_SENDS=2) held however long the saga waited.
+    expect(player.sent(order.id, 'ReserveStock')).toHaveLength(2);
+  });
+});
+
 describe('saga deadlines', () => {
   test('when inventory never answers, then past the deadline the stock is released and the order CANCELLED(TIMEOUT)', async () => {
     const { customer, order } = await placed();
@@ -55,8 +96,9 @@ describe('saga deadlines', () => {
     expect(release.payload).toEqual({ orderId: order.id, reason: 'TIMEOUT' });
     expect(compensating).toMatchObject({ status: 'COMPENSATING', orderStatus: 'PENDING' });
     expect(compensating.steps[0]).toMatchObject({ name: 'RESERVE_STOCK', status: 'TIMED_OUT' });
-    expect(compensating.steps[0]!.attempts).toBeGreaterThanOrEqual(2);
-    expect(player.sent(order.id, 'ReserveStock').length).toBe(compensating.steps[0]!.attempts);
+    // Sent twice, the retry budget (STEP_MAX_SENDS), though a third wait would have fit.
+    expect(compensating.steps[0]!.attempts).toBe(2);
+    expect(player.sent(order.id, 'ReserveStock')).toHaveLength(2);
     expect(final).toMatchObject({ failureReason: 'TIMEOUT' });
     expect(final.history.map((entry) => entry.status)).toEqual(['PENDING', 'CANCELLED']);
     expect((await sagaOf(harness, customer, order.id)).compensations).toEqual([

@@ -2,6 +2,7 @@ import { startWorkerLoop, withTransaction, type Pool } from '@shop/postgres';
 import type { Logger } from '@shop/service-kit';
 import { purgeIdempotencyKeys } from '../data/idempotency-keys';
 import { runDueSaga, type SagaSettings } from './saga';
+import type { StepLatency } from './step-latency';
 
 export interface SagaTimerOptions {
   pool: Pool;
@@ -12,6 +13,8 @@ export interface SagaTimerOptions {
   logger: Logger;
   /** Bounds one round, so a large backlog is worked through in slices between ticks. */
   maxPerRound?: number;
+  /** The replies' latencies the handlers record: re-sends and deadlines allow for them. */
+  stepLatency?: StepLatency;
 }
 
 export interface SagaTimer {
@@ -35,14 +38,16 @@ export function startSagaTimer({
   keyRetentionMs,
   logger,
   maxPerRound = 200,
+  stepLatency,
 }: SagaTimerOptions): SagaTimer {
   const log = logger.child({ component: 'saga-timer' });
   let lastPurge = 0;
 
   async function tick(stopping?: AbortSignal): Promise<number> {
     let handled = 0;
+    const queueing = { stepLatencyMs: stepLatency?.p90() ?? 0 };
     while (handled < maxPerRound && !stopping?.aborted) {
-      const context = { now: new Date(), settings, cause: {} };
+      const context = { now: new Date(), settings, queueing, cause: {} };
       const orderId = await withTransaction(pool, (tx) => runDueSaga(tx, context));
       if (orderId === undefined) break;
       log.debug({ orderId }, 'saga deadline handled');

@@ -11,6 +11,7 @@ import {
 } from '../data/sagas';
 import { emit, type Cause } from '../messaging/emit';
 import { commandFor } from './saga-commands';
+import type { StepLatency } from './step-latency';
 import {
   actionAnsweredBy,
   assertOrderTransition,
@@ -26,21 +27,44 @@ import {
 } from './saga-machine';
 
 export interface SagaSettings {
-  /** How long a step waits for its reply before its command is sent again. */
+  /**
+   * How long a step waits for its reply before its command is sent again; each further wait is
+   * twice the one before (and never shorter than the measured queueing, see `Queueing`).
+   */
   stepTimeoutMs: number;
+  /**
+   * How many times in all a forward step's command may be sent: the retry budget. Past it the
+   * step waits for its reply or for the saga's deadline, sending nothing more.
+   */
+  maxSends: number;
   /** How long the forward steps may take in all before the saga compensates. */
   sagaTimeoutMs: number;
+}
+
+/**
+ * What the saga timer measured before its round: how long commands take to be answered now
+ * (the 90th percentile of the last replies, see StepLatency). Zero when no reply came lately:
+ * nothing flows, which is a fault rather than a queue, and the deadlines keep their fixed clock.
+ */
+export interface Queueing {
+  stepLatencyMs: number;
 }
 
 /** Where a reply came from, recorded on the action it answers. */
 export interface ReceivedReply {
   messageId: string;
   receivedAt: Date;
+  /** The command copy it answers (the envelope's causationId). */
+  causationId?: string | undefined;
 }
 
 export interface SagaContext {
   now: Date;
   settings: SagaSettings;
+  /** Only the timer, which decides about re-sends and deadlines, reads it. */
+  queueing?: Queueing;
+  /** Where the replies' latencies are recorded, for the timer to read. */
+  stepLatency?: StepLatency;
   /** What caused this change (a reply, a request); the correlation id is always the order id. */
   cause: Omit<Cause, 'correlationId'>;
 }
@@ -109,37 +133,81 @@ export async function applySagaEvent(
 }
 
 /**
- * One round of the timer for one due saga: past the saga's deadline it compensates; otherwise
- * every awaited command whose reply is overdue is sent again (a new message id, the same content:
- * inventory and payment answer a repeated command per order, without a second effect).
+ * One round of the timer for one due saga. Past the saga's deadline it compensates, unless the
+ * measured step latency says its commands are only waiting their turn in queues: then the
+ * deadline moves by what its forward steps take now, never past twice the saga's timeout.
+ * Otherwise every awaited command whose reply is overdue is sent again (a new message id, the
+ * same content: inventory and payment answer a repeated command per order, without a second
+ * effect), within the step's retry budget and only once the command has been out longer than
+ * replies take now: a re-send behind a queue would only double the work waiting there.
  * Returns the order id, or undefined when no saga is due.
  */
 export async function runDueSaga(tx: Tx, context: SagaContext): Promise<string | undefined> {
-  const { now } = context;
+  const { now, settings } = context;
+  const stepLatencyMs = context.queueing?.stepLatencyMs ?? 0;
   const saga = await claimDueSaga(tx, now);
   if (!saga) return undefined;
   const order = await findOrder(tx, saga.orderId);
   if (!order) throw new Error(`saga ${saga.orderId} has no order`);
   if (runsAgainstDeadline(saga.state) && saga.deadline !== null && saga.deadline <= now) {
-    await apply(tx, saga, order, { type: 'SagaDeadlinePassed' }, context);
+    const allowed = allowedDeadline(saga, stepLatencyMs, settings);
+    if (allowed > now) saga.deadline = allowed;
+    else await apply(tx, saga, order, { type: 'SagaDeadlinePassed' }, context);
   } else {
     for (const name of awaitedActions(saga.state)) {
       const action = saga.actions.get(name);
-      if (
-        action?.status === 'AWAITING_REPLY' &&
-        action.deadline !== null &&
-        action.deadline <= now
-      ) {
-        await send(tx, saga, order, name, 'again', {
-          ...context,
-          cause: { ...context.cause, causationId: action.lastMessageId ?? undefined },
-        });
+      if (action?.status !== 'AWAITING_REPLY' || action.deadline === null) continue;
+      if (action.deadline > now) continue;
+      if (runsAgainstDeadline(saga.state) && action.attempts >= settings.maxSends) {
+        // A forward step's budget is spent: its reply, or the saga's deadline, decides. (What a
+        // compensating saga awaits has no deadline to fall back on: it is re-sent, ever more
+        // slowly, until answered.)
+        action.deadline = null;
+        continue;
       }
+      const queuedUntil = (action.lastSentAt?.getTime() ?? 0) + stepLatencyMs;
+      if (queuedUntil > now.getTime()) {
+        action.deadline = new Date(queuedUntil);
+        continue;
+      }
+      await send(tx, saga, order, name, 'again', {
+        ...context,
+        cause: { ...context.cause, causationId: action.lastMessageId ?? undefined },
+      });
     }
   }
   saga.updatedAt = now;
   await saveSaga(tx, saga, nextDueAt(saga));
   return saga.orderId;
+}
+
+/** Reserve, authorize, commit: what a saga waits on in turn. */
+const forwardSteps = 3;
+
+/**
+ * The saga's timeout counted from its start, plus what its forward steps take at the measured
+ * step latency, at most twice the timeout: under load the saga is given the time the queues
+ * take, and no more.
+ */
+export function allowedDeadline(
+  saga: Pick<SagaRecord, 'startedAt'>,
+  stepLatencyMs: number,
+  { sagaTimeoutMs }: Pick<SagaSettings, 'sagaTimeoutMs'>,
+): Date {
+  const allowance = Math.min(forwardSteps * stepLatencyMs, sagaTimeoutMs);
+  return new Date(saga.startedAt.getTime() + sagaTimeoutMs + allowance);
+}
+
+/** The longest wait between two sends of a command, in STEP_TIMEOUTs. */
+const maxBackoff = 8;
+
+/**
+ * How long a step waits after its `attempt`-th send: doubling from STEP_TIMEOUT up to eight of
+ * them, and never less than the measured step latency.
+ */
+export function stepWaitMs(attempt: number, stepLatencyMs: number, stepTimeoutMs: number): number {
+  const backoff = 2 ** Math.min(Math.max(0, attempt - 1), Math.log2(maxBackoff));
+  return Math.max(stepTimeoutMs * backoff, stepLatencyMs);
 }
 
 async function apply(
@@ -179,6 +247,15 @@ async function apply(
   if (answered && reply && replyType) {
     const action = saga.actions.get(answered) ?? spontaneous(answered);
     saga.actions.set(answered, action);
+    // Timed from the copy it answers, and only when that is the last one sent: when an earlier
+    // copy is answered, when that copy left is not kept.
+    if (
+      action.status === 'AWAITING_REPLY' &&
+      action.lastSentAt !== null &&
+      received?.causationId === action.lastMessageId
+    ) {
+      context.stepLatency?.record(context.now.getTime() - action.lastSentAt.getTime());
+    }
     settle(action, reply, replySucceeds(answered, replyType));
   }
   const stillAwaited = awaitedActions(decision.to);
@@ -213,8 +290,9 @@ async function send(
   order: OrderRecord,
   name: ActionName,
   mode: 'fresh' | 'again',
-  { now, settings, cause }: SagaContext,
+  context: SagaContext,
 ): Promise<void> {
+  const { now, settings, cause } = context;
   const existing = saga.actions.get(name);
   const command = commandFor(name, order, saga.failureReason);
   const payload =
@@ -226,15 +304,17 @@ async function send(
     correlationId: order.id,
   });
   const awaited = awaitedActions(saga.state).includes(name);
+  const attempts = (existing?.attempts ?? 0) + 1;
+  const waitMs = stepWaitMs(attempts, context.queueing?.stepLatencyMs ?? 0, settings.stepTimeoutMs);
   saga.actions.set(name, {
     name,
     command: commandOfAction[name],
     status: 'AWAITING_REPLY',
-    attempts: (existing?.attempts ?? 0) + 1,
+    attempts,
     lastSentAt: now,
     lastMessageId: messageId,
     // A command sent from a settled state is fire-and-forget: nothing waits on it.
-    deadline: awaited ? new Date(now.getTime() + settings.stepTimeoutMs) : null,
+    deadline: awaited ? new Date(now.getTime() + waitMs) : null,
     payload,
     reply: mode === 'fresh' ? null : (existing?.reply ?? null),
   });

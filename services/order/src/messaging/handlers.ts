@@ -3,6 +3,7 @@ import type { Handlers } from '@shop/messaging';
 import type { Tx } from '@shop/postgres';
 import type { Logger } from '@shop/service-kit';
 import { applySagaEvent, type SagaSettings } from '../domain/saga';
+import type { StepLatency } from '../domain/step-latency';
 import { replyTypes, type ReplyType, type SagaEvent } from '../domain/saga-machine';
 
 /** The replies the saga acts on. */
@@ -11,18 +12,20 @@ export const handledTypes = replyTypes;
 export interface HandlerSettings {
   settings: SagaSettings;
   logger: Logger;
+  /** Each reply's time since its command was sent is recorded here, for the saga timer. */
+  stepLatency?: StepLatency;
 }
 
 type Reply = Extract<Message, { type: ReplyType }>;
 
-export function orderHandlers({ settings, logger }: HandlerSettings) {
+export function orderHandlers({ settings, logger, stepLatency }: HandlerSettings) {
   const handle = async (message: Reply, tx: Tx) => {
     const outcome = await applySagaEvent(
       tx,
       message.payload.orderId,
       sagaEventOf(message),
-      { now: new Date(), settings, cause: { causationId: message.id } },
-      { messageId: message.id, receivedAt: new Date() },
+      { now: new Date(), settings, stepLatency, cause: { causationId: message.id } },
+      { messageId: message.id, receivedAt: new Date(), causationId: message.causationId },
     );
     if (outcome.kind === 'ignored') {
       logger.info(
