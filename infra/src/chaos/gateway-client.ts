@@ -6,6 +6,8 @@ export interface Exchange {
   /** The HTTP status, or 0 when no answer came at all (refused, reset, client timeout). */
   status: number;
   ms: number;
+  /** The Retry-After the answer carried, in seconds, if any. */
+  retryAfterSeconds?: number;
 }
 
 /** Everything the users saw, in arrival order: what the probe turns into per-second figures. */
@@ -77,7 +79,14 @@ export function gatewayClient(baseUrl: string, log?: ExchangeLog): GatewayClient
         answer = { status: 0, body: undefined, headers: new Headers() };
       }
       const finished = Date.now();
-      log?.record({ at: finished, operation, status: answer.status, ms: finished - started });
+      const retryAfter = answer.headers.get('retry-after');
+      log?.record({
+        at: finished,
+        operation,
+        status: answer.status,
+        ms: finished - started,
+        ...(retryAfter === null ? {} : { retryAfterSeconds: Number(retryAfter) }),
+      });
       return answer;
     },
   };

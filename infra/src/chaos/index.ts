@@ -4,6 +4,7 @@ import { startChaosBed } from './chaos-bed';
 import type { Experiment } from './experiments/experiment';
 import { kafkaOutage } from './experiments/kafka-outage';
 import { killService } from './experiments/kill-service';
+import { flashSale } from './experiments/flash-sale';
 import { slowCatalog } from './experiments/slow-catalog';
 import { formatReport, writeChaosReport, type ExperimentReport } from './report';
 import { defaultChaosOptions, runExperiment, type ChaosOptions } from './run-experiment';
@@ -22,6 +23,7 @@ export const experiments: Experiment[] = [
   killService('order', 'the saga orchestrator'),
   killService('payment', 'authorizations and refunds'),
   slowCatalog,
+  flashSale,
   kafkaOutage,
 ];
 
@@ -65,6 +67,7 @@ export function parseChaosArguments(argv: string[]): ChaosArguments {
     else if (arg === '--shoppers') options.shoppers = Number.parseInt(value(), 10);
     else if (arg === '--latency') options.catalogLatencyMs = parseDuration(value());
     else if (arg === '--settle') options.settleBoundMs = parseDuration(value());
+    else if (arg === '--capacity') options.capacityPerSecond = Number(value());
     else if (arg === '--json') jsonFile = path.resolve(value());
     else if (arg.startsWith('--')) throw new Error(`unknown option ${arg}`);
     else names.push(arg);
@@ -75,7 +78,7 @@ export function parseChaosArguments(argv: string[]): ChaosArguments {
 
 /**
  * `shop chaos [experiment ...] [--duration 20s] [--shoppers 20] [--latency 3s] [--settle 90s]
- * [--json file]`: one testbed of the whole system, the chosen experiments (all by default) one
+ * [--capacity 15] [--json file]`: one testbed of the whole system, the chosen experiments (all by default) one
  * after the other, a printed report each, reports/chaos-<experiment>.json each (and every report
  * in one file with --json). Exit code 1 when any invariant broke.
  */

@@ -31,6 +31,8 @@ export interface LoadOptions {
    * Without it the loop is closed: each shopper checks out again once the last order ended.
    */
   arrivalsPerSecond?: number;
+  /** How long a shopper keeps retrying one checkout (same Idempotency-Key) before giving up: 30 s. */
+  placeRetryMs?: number;
 }
 
 export interface LoadOutcome {
@@ -50,10 +52,13 @@ export interface Load {
   pendingOrders(): number;
   /** No new checkouts from now on; shoppers finish following what they placed. */
   stopPlacing(): void;
+  /** Open loop: arrivals from now on come at this rate (a flash sale's burst, and its end). */
+  setArrivalsPerSecond(perSecond: number): void;
   finished: Promise<LoadOutcome>;
 }
 
 const placeRetryMs = 30_000;
+const registrationBatch = 10;
 const followMs = 30_000;
 const terminal = new Set(['CONFIRMED', 'CANCELLED']);
 const shippingAddress = {
@@ -151,7 +156,7 @@ export function startLoad(options: LoadOptions): Load {
   async function checkOut(shopper: Shopper): Promise<PlacedOrder | undefined> {
     const key = randomUUID();
     const paymentToken = Math.random() < options.declineShare ? 'tok_chargeDeclined' : 'tok_visa';
-    const deadline = Date.now() + placeRetryMs;
+    const deadline = Date.now() + (options.placeRetryMs ?? placeRetryMs);
     for (let attempt = 0; Date.now() < deadline; attempt += 1) {
       const answer = await client.request('place-order', 'POST', '/api/orders', {
         token: shopper.token,
@@ -202,10 +207,19 @@ export function startLoad(options: LoadOptions): Load {
     return found;
   }
 
-  const shoppers = (): Promise<(Shopper | undefined)[]> =>
-    typeof options.shoppers === 'number'
-      ? Promise.all(Array.from({ length: options.shoppers }, () => shopper()))
-      : Promise.all(options.shoppers.map(shopper));
+  /**
+   * Ten registrations at a time: each costs identity a password hash, and a hundred at once
+   * would time out and come back as "already registered" to the shoppers who retried them.
+   */
+  async function shoppers(): Promise<(Shopper | undefined)[]> {
+    if (typeof options.shoppers !== 'number') return Promise.all(options.shoppers.map(shopper));
+    const found: (Shopper | undefined)[] = [];
+    while (found.length < options.shoppers) {
+      const batch = Math.min(registrationBatch, options.shoppers - found.length);
+      found.push(...(await Promise.all(Array.from({ length: batch }, () => shopper()))));
+    }
+    return found;
+  }
 
   async function shop(registered: Shopper | undefined): Promise<void> {
     if (!registered) return;
@@ -220,13 +234,13 @@ export function startLoad(options: LoadOptions): Load {
     }
   }
 
+  let arrivalsPerSecond = options.arrivalsPerSecond ?? 0;
+
   /** Arrivals on a fixed clock (not after the last answer), so a slow shop meets the same load. */
-  async function arrive(perSecond: number): Promise<void> {
+  async function arrive(): Promise<void> {
     const idle = (await shoppers()).filter((found): found is Shopper => found !== undefined);
     const journeys: Promise<unknown>[] = [];
-    const start = Date.now();
-    for (let arrival = 0; placing; arrival += 1) {
-      const due = start + (arrival * 1000) / perSecond;
+    for (let due = Date.now(); placing; due += 1000 / arrivalsPerSecond) {
       if (due > Date.now()) await pause(due - Date.now());
       if (!placing) break;
       const shopper = idle.pop();
@@ -240,14 +254,16 @@ export function startLoad(options: LoadOptions): Load {
   }
 
   const finished = (
-    options.arrivalsPerSecond
-      ? arrive(options.arrivalsPerSecond)
-      : shoppers().then((found) => Promise.all(found.map(shop)))
+    options.arrivalsPerSecond ? arrive() : shoppers().then((found) => Promise.all(found.map(shop)))
   ).then(() => outcome);
   return {
     pendingOrders: () => [...lastStatus.values()].filter((status) => !terminal.has(status)).length,
     stopPlacing() {
       placing = false;
+    },
+    setArrivalsPerSecond(perSecond) {
+      if (!options.arrivalsPerSecond) throw new Error('the load is a closed loop: it has no rate');
+      arrivalsPerSecond = perSecond;
     },
     finished,
   };

@@ -1,3 +1,4 @@
+import type { CheckoutAdmission } from '@shop/contracts';
 import { percentile } from '../bench/report';
 import { isFailure, type ExchangeLog, type GatewayClient } from './gateway-client';
 import type { Timeline } from './timeline';
@@ -17,6 +18,8 @@ export interface Sample {
   pendingSeenByShoppers: number;
   /** Gateway breaker per upstream, from /api/system/health; empty while the gateway is silent. */
   breakers: Record<string, string>;
+  /** The order service's admission control (limit, sagas in flight, checkouts shed so far). */
+  admission: CheckoutAdmission | null;
 }
 
 export interface ProbeOptions {
@@ -58,8 +61,11 @@ export function startProbe(options: ProbeOptions): Probe {
         timeoutMs: 3_000,
       }),
     ]);
-    const upstreams =
-      health.status === 200 ? ((health.body as { upstreams: UpstreamView[] }).upstreams ?? []) : [];
+    const healthBody =
+      health.status === 200
+        ? (health.body as { upstreams?: UpstreamView[]; checkoutAdmission?: CheckoutAdmission })
+        : {};
+    const upstreams = healthBody.upstreams ?? [];
     for (const upstream of upstreams) {
       const view = `${upstream.status}, breaker ${upstream.breaker}`;
       const before = seen.get(upstream.name);
@@ -88,6 +94,7 @@ export function startProbe(options: ProbeOptions): Probe {
         summary.status === 200 ? (summary.body as { inFlightOrders: number }).inFlightOrders : null,
       pendingSeenByShoppers: options.pendingSeenByShoppers(),
       breakers: Object.fromEntries(upstreams.map((u) => [u.name, u.breaker])),
+      admission: healthBody.checkoutAdmission ?? null,
     });
   }
 

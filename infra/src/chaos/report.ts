@@ -90,6 +90,7 @@ const sampleCells = (s: Sample) => [
   ms(s.p99Ms),
   s.inFlightOrders === null ? '?' : String(s.inFlightOrders),
   String(s.pendingSeenByShoppers),
+  s.admission ? `${s.admission.limit} / ${s.admission.shed}` : '-',
   Object.keys(s.breakers).length === 0
     ? '(gateway silent)'
     : Object.entries(s.breakers)
@@ -121,6 +122,7 @@ function secondsTable(samples: Sample[]): string {
         '',
         '',
         '',
+        '',
       ]);
     folded = 0;
     rows.push([sample.t.toFixed(0), ...cells]);
@@ -136,6 +138,7 @@ function secondsTable(samples: Sample[]): string {
       'p99ms',
       'in-flight',
       'pending(users)',
+      'limit / shed',
       'breakers not closed',
     ],
     rows,

@@ -3,6 +3,7 @@ import { gatherEvidence, waitForQuiet, type MailView } from './evidence';
 import { holdFor, type Experiment } from './experiments/experiment';
 import { ExchangeLog, gatewayClient, isFailure } from './gateway-client';
 import { checkInvariants } from './invariants';
+import { overloadHypothesis, overloadVerdicts } from './overload';
 import { startLoad } from './load';
 import { startProbe } from './probe';
 import { phaseFigures, type ExperimentReport } from './report';
@@ -24,6 +25,11 @@ export interface ChaosOptions {
   /** How long the system may take to go quiet once the load stopped. */
   recoveryBoundMs: number;
   catalogLatencyMs: number;
+  /**
+   * What the system confirms per second at most, as `pnpm bench` measured it on this machine
+   * (docs/performance.md): an open-load experiment's rates are shares of it.
+   */
+  capacityPerSecond: number;
   echo: (line: string) => void;
 }
 
@@ -37,6 +43,7 @@ export const defaultChaosOptions: ChaosOptions = {
   settleBoundMs: 90_000,
   recoveryBoundMs: 120_000,
   catalogLatencyMs: 3_000,
+  capacityPerSecond: 15,
   echo: (line) => console.log(line),
 };
 
@@ -70,7 +77,8 @@ export async function runExperiment<Faults>(
 ): Promise<ExperimentReport> {
   const timeline = new Timeline(options.echo);
   const fault = experiment.fault(options);
-  const hypothesis = hypothesisOf(options);
+  const { openLoad } = experiment;
+  const hypothesis = [...hypothesisOf(options), ...(openLoad ? overloadHypothesis(options) : [])];
   options.echo(`\nchaos: ${experiment.name} — ${fault}\nsteady-state hypothesis:`);
   for (const line of hypothesis) options.echo(`  - ${line}`);
 
@@ -87,11 +95,22 @@ export async function runExperiment<Faults>(
   let phase = 'before';
   const load = startLoad({
     client: gatewayClient(target.gatewayUrl, exchanges),
-    shoppers: options.shoppers,
     products,
     declineShare: options.declineShare,
     maxOrdersPerShopper: options.maxOrdersPerShopper,
     timeline,
+    ...(openLoad
+      ? {
+          arrivalsPerSecond: openLoad.steady * options.capacityPerSecond,
+          // Enough for every arrival of the burst to find one idle for a 2 s visit; one who is
+          // refused tries again after Retry-After for a few seconds, then gives up, as at a sale.
+          shoppers: Math.max(
+            options.shoppers,
+            Math.ceil(openLoad.burst * options.capacityPerSecond * 2),
+          ),
+          placeRetryMs: 5_000,
+        }
+      : { shoppers: options.shoppers }),
   });
   const probe = startProbe({
     client: plain,
@@ -113,6 +132,8 @@ export async function runExperiment<Faults>(
     ...target.faults,
     faultMs: options.faultMs,
     catalogLatencyMs: options.catalogLatencyMs,
+    capacityPerSecond: options.capacityPerSecond,
+    setArrivalsPerSecond: (perSecond) => load.setArrivalsPerSecond(perSecond),
     timeline,
   });
   const faultEnded = Date.now();
@@ -161,13 +182,17 @@ export async function runExperiment<Faults>(
     mail: target.mail,
     mailWaitMs: 60_000,
   });
-  const verdicts = checkInvariants(
-    evidence,
-    products,
-    options.settleBoundMs,
-    target.mail !== undefined,
-  );
   const all = exchanges.all();
+  const verdicts = [
+    ...checkInvariants(evidence, products, options.settleBoundMs, target.mail !== undefined),
+    ...(openLoad
+      ? overloadVerdicts(evidence, all, {
+          from: faultStarted,
+          to: faultEnded,
+          capacityPerSecond: options.capacityPerSecond,
+        })
+      : []),
+  ];
   return {
     experiment: experiment.name,
     fault,
@@ -180,6 +205,7 @@ export async function runExperiment<Faults>(
       cooldownSeconds: options.cooldownMs / 1000,
       declineShare: options.declineShare,
       settleBoundSeconds: options.settleBoundMs / 1000,
+      ...(openLoad ? { capacityPerSecond: options.capacityPerSecond } : {}),
     },
     timeline: timeline.events,
     samples,
