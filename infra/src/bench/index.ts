@@ -6,6 +6,7 @@ import { repoRoot } from '../paths';
 import type { ProcessName } from '../service-process';
 import { startTestbed, type Testbed } from '../testbed';
 import { runConsistencyLag } from './consistency-lag';
+import { runOverloadCurve } from './overload-curve';
 import { writeCpuChart } from './cpu-chart';
 import { runSystemBenchmark } from './system';
 import { formatTable, reportsDir, writeReport, type BenchReport } from './report';
@@ -73,6 +74,11 @@ export const benchmarks: Benchmark[] = [
     name: 'system',
     what: 'checkout throughput and saga latency, recovery after a kill, memory of every process',
     run: runSystemBenchmark,
+  },
+  {
+    name: 'overload',
+    what: 'goodput and saga latency at 25–400 % of capacity (open loop), with a chart',
+    run: runOverloadCurve,
   },
   {
     name: 'consistency-lag',

@@ -149,7 +149,7 @@ async function recoveryAfterKill(
   }
 }
 
-async function registerShoppers(client: GatewayClient, count: number): Promise<Shopper[]> {
+export async function registerShoppers(client: GatewayClient, count: number): Promise<Shopper[]> {
   const shoppers: Shopper[] = [];
   while (shoppers.length < count) {
     const batch = Math.min(10, count - shoppers.length);

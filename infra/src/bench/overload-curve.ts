@@ -1,0 +1,204 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import { startChaosBed } from '../chaos/chaos-bed';
+import { allOrders, isTerminal, type OrderView } from '../chaos/evidence';
+import { ExchangeLog, gatewayClient } from '../chaos/gateway-client';
+import { startLoad } from '../chaos/load';
+import { stockProducts } from '../chaos/shop-fixture';
+import { Timeline } from '../chaos/timeline';
+import { repoRoot } from '../paths';
+import { percentile, reportsDir, type BenchReport, type Figure } from './report';
+import { registerShoppers } from './system';
+
+/**
+ * Goodput and saga latency against offered load: checkouts arrive on a clock (an open loop) at
+ * 25, 50, 100, 200 and 400 % of the capacity `pnpm bench system` measured (`BENCH_CAPACITY`,
+ * 15/s here), one level after the other on one testbed. Goodput is the checkouts per second that
+ * ended with a business outcome (CONFIRMED, or CANCELLED as declined or out of stock), not by
+ * timing out. A refused shopper retries after Retry-After with the same Idempotency-Key for 5 s,
+ * then gives up. Draws reports/bench-overload.png.
+ */
+const capacity = Number(process.env.BENCH_CAPACITY ?? 15);
+const shares = [0.25, 0.5, 1, 2, 4];
+const warmUpSeconds = Number(process.env.BENCH_WARM_UP_SECONDS ?? 10);
+const windowSeconds = Number(process.env.BENCH_LOAD_SECONDS ?? 30);
+/** Shoppers per checkout/s offered: enough for an 8 s visit each. */
+const shoppersPerArrival = 8;
+
+export interface Level {
+  share: number;
+  offered: number;
+  goodput: number;
+  confirmed: number;
+  timedOut: number;
+  refused: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+const endOf = (order: OrderView) =>
+  order.history.find((entry) => isTerminal(entry.status))?.at ?? undefined;
+
+/** `BENCH_ADMISSION=off`: the curve without admission control, the "before" of the chart. */
+const admissionOff = process.env.BENCH_ADMISSION === 'off';
+
+export async function runOverloadCurve(): Promise<BenchReport> {
+  const bed = await startChaosBed(admissionOff ? { order: { ADMISSION_CONTROL: 'false' } } : {});
+  try {
+    const startedAt = new Date().toISOString();
+    const client = gatewayClient(bed.bed.url('gateway'));
+    const admin = await bed.bed.adminToken();
+    const products = await stockProducts(client, admin, {
+      plentiful: 10,
+      plentifulStock: 100_000,
+      scarceStock: 100_000,
+    });
+    const pool = await registerShoppers(
+      client,
+      Math.ceil(Math.max(...shares) * capacity * shoppersPerArrival),
+    );
+    const levels: Level[] = [];
+    for (const share of shares) {
+      const offered = share * capacity;
+      const exchanges = new ExchangeLog();
+      const shoppers = pool.slice(0, Math.ceil(offered * shoppersPerArrival));
+      const load = startLoad({
+        client: gatewayClient(bed.bed.url('gateway'), exchanges),
+        shoppers,
+        arrivalsPerSecond: offered,
+        placeRetryMs: 5_000,
+        products,
+        declineShare: 0,
+        maxOrdersPerShopper: 1_000_000,
+        timeline: new Timeline(),
+      });
+      await new Promise((resolve) => setTimeout(resolve, warmUpSeconds * 1000));
+      const began = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, windowSeconds * 1000));
+      const ended = Date.now();
+      load.stopPlacing();
+      await load.finished;
+      const inWindow = ((await allOrders(client, shoppers)) ?? []).filter((order) => {
+        const end = endOf(order);
+        return end !== undefined && Date.parse(end) >= began && Date.parse(end) < ended;
+      });
+      const completed = inWindow.filter((order) => order.failureReason !== 'TIMEOUT');
+      const sagaMs = completed.map(
+        (order) => Date.parse(endOf(order)!) - Date.parse(order.createdAt),
+      );
+      const level: Level = {
+        share,
+        offered,
+        goodput: completed.length / windowSeconds,
+        confirmed: completed.filter((order) => order.status === 'CONFIRMED').length / windowSeconds,
+        timedOut: inWindow.length - completed.length,
+        refused: exchanges
+          .between(began, ended)
+          .filter((e) => e.operation === 'place-order' && e.status === 503).length,
+        p50Ms: sagaMs.length ? percentile(sagaMs, 50) : 0,
+        p99Ms: sagaMs.length ? percentile(sagaMs, 99) : 0,
+      };
+      console.log(
+        `  ${share * 100} % (${offered}/s offered): ${level.goodput.toFixed(1)}/s completed, ` +
+          `saga p50 ${level.p50Ms} ms p99 ${level.p99Ms} ms, ${level.timedOut} timed out, ` +
+          `${level.refused} checkouts refused`,
+      );
+      levels.push(level);
+      // The next level starts from an empty pipeline.
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+    }
+    const levelsFile = path.join(
+      reportsDir,
+      `bench-overload-admission-${admissionOff ? 'off' : 'on'}.json`,
+    );
+    fs.mkdirSync(reportsDir, { recursive: true });
+    fs.writeFileSync(levelsFile, `${JSON.stringify(levels, null, 2)}\n`);
+    writeCurveChart(levels, admissionOff ? undefined : readBefore());
+    return {
+      benchmark: 'overload',
+      startedAt,
+      parameters: {
+        capacity,
+        shares: shares.join(' '),
+        warmUpSeconds,
+        windowSeconds,
+        admission: admissionOff ? 'off' : 'on',
+      },
+      figures: levels.flatMap((level): Figure[] => {
+        const at = `at ${level.share * 100} % (${level.offered}/s)`;
+        return [
+          { metric: `goodput ${at}`, value: level.goodput, unit: 'checkouts/s' },
+          { metric: `saga p50 ${at}`, value: level.p50Ms, unit: 'ms' },
+          { metric: `saga p99 ${at}`, value: level.p99Ms, unit: 'ms' },
+          { metric: `timed out ${at}`, value: level.timedOut, unit: 'orders' },
+          { metric: `checkouts refused ${at}`, value: level.refused, unit: '503s' },
+        ];
+      }),
+    };
+  } finally {
+    await bed.stop();
+  }
+}
+
+/**
+ * The curve without admission control, as measured with `BENCH_ADMISSION=off` and kept beside
+ * docs/performance.md: the chart draws it as the "before".
+ */
+const beforeFile = path.join(repoRoot, 'docs', 'performance', 'overload-admission-off.json');
+
+export function readBefore(): Level[] | undefined {
+  return fs.existsSync(beforeFile)
+    ? (JSON.parse(fs.readFileSync(beforeFile, 'utf8')) as Level[])
+    : undefined;
+}
+
+/**
+ * Goodput per level (bars: before in grey when known, this run in blue) and this run's saga p99,
+ * with the capacity and 90 % of it marked.
+ */
+export function writeCurveChart(levels: Level[], before?: Level[]): void {
+  const width = 720;
+  const height = 380;
+  const left = 70;
+  const bottom = 320;
+  const top = 60;
+  const most = Math.max(capacity * 1.2, ...levels.map((level) => level.goodput));
+  const y = (value: number) => bottom - (value / most) * (bottom - top);
+  const slot = (width - left - 30) / levels.length;
+  const bar = (x: number, barWidth: number, goodput: number, colour: string) =>
+    `<rect x="${x}" y="${y(goodput)}" width="${barWidth}" height="${bottom - y(goodput)}" fill="${colour}"/>` +
+    `<text x="${x + barWidth / 2}" y="${y(goodput) - 6}" font-size="12" text-anchor="middle">${goodput.toFixed(1)}</text>`;
+  const bars = levels.map((level, index) => {
+    const x = left + index * slot + slot * 0.2;
+    const was = before?.find((old) => old.share === level.share);
+    return (
+      (was
+        ? bar(x, slot * 0.3, was.goodput, '#b0b7c3') +
+          bar(x + slot * 0.3, slot * 0.3, level.goodput, '#2f6fdb')
+        : bar(x, slot * 0.6, level.goodput, '#2f6fdb')) +
+      `<text x="${x + slot * 0.3}" y="${bottom + 18}" font-size="12" text-anchor="middle">${level.share * 100} % (${level.offered}/s)</text>` +
+      `<text x="${x + slot * 0.3}" y="${bottom + 34}" font-size="11" text-anchor="middle" fill="#555">p99 ${(level.p99Ms / 1000).toFixed(1)} s</text>`
+    );
+  });
+  const line = (value: number, label: string, colour: string) =>
+    `<line x1="${left}" x2="${width - 20}" y1="${y(value)}" y2="${y(value)}" stroke="${colour}" stroke-dasharray="5 4"/>` +
+    `<text x="${width - 22}" y="${y(value) - 4}" font-size="11" text-anchor="end" fill="${colour}">${label}</text>`;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="DejaVu Sans">
+<rect width="100%" height="100%" fill="white"/>
+<text x="20" y="28" font-size="17" font-weight="bold">Checkouts completed per second against offered load</text>
+<text x="20" y="46" font-size="12" fill="#555">open loop; checkouts/s that did not time out${before ? ' (grey: without admission control, blue: with)' : ''}; below: saga p99</text>
+<line x1="${left}" x2="${left}" y1="${top}" y2="${bottom}" stroke="#999"/>
+<line x1="${left}" x2="${width - 20}" y1="${bottom}" y2="${bottom}" stroke="#999"/>
+${line(capacity, `capacity ${capacity}/s`, '#444')}
+${line(capacity * 0.9, '90 %', '#c0392b')}
+${bars.join('\n')}
+</svg>
+`;
+  fs.mkdirSync(reportsDir, { recursive: true });
+  fs.writeFileSync(path.join(reportsDir, 'bench-overload.svg'), svg);
+  const png = new Resvg(svg, { font: { loadSystemFonts: true } }).render().asPng();
+  const file = path.join(reportsDir, 'bench-overload.png');
+  fs.writeFileSync(file, png);
+  console.log(`chart of goodput against offered load: ${file}`);
+}
