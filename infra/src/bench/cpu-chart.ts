@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
 import { repoRoot } from '../paths';
+import { writeChart } from './chart';
 import type { BenchReport } from './report';
 
 /**
@@ -71,11 +71,5 @@ ${rows.join('\n')}
 export function writeCpuChart(after: BenchReport, reportsDir: string): string | undefined {
   if (!fs.existsSync(baselineFile)) return undefined;
   const before = JSON.parse(fs.readFileSync(baselineFile, 'utf8')) as BenchReport;
-  const svg = cpuChartSvg(before, after);
-  const png = new Resvg(svg, { font: { loadSystemFonts: true } }).render().asPng();
-  fs.mkdirSync(reportsDir, { recursive: true });
-  fs.writeFileSync(path.join(reportsDir, 'bench-system-cpu.svg'), svg);
-  const file = path.join(reportsDir, 'bench-system-cpu.png');
-  fs.writeFileSync(file, png);
-  return file;
+  return writeChart(cpuChartSvg(before, after), reportsDir, 'bench-system-cpu');
 }

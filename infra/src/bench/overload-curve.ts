@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
 import { startChaosBed } from '../chaos/chaos-bed';
 import { allOrders, isTerminal, type OrderView } from '../chaos/evidence';
 import { ExchangeLog, gatewayClient } from '../chaos/gateway-client';
@@ -8,6 +7,7 @@ import { startLoad } from '../chaos/load';
 import { stockProducts } from '../chaos/shop-fixture';
 import { Timeline } from '../chaos/timeline';
 import { repoRoot } from '../paths';
+import { writeChart } from './chart';
 import { percentile, reportsDir, type BenchReport, type Figure } from './report';
 import { registerShoppers } from './system';
 
@@ -195,10 +195,6 @@ ${line(capacity * 0.9, '90 %', '#c0392b')}
 ${bars.join('\n')}
 </svg>
 `;
-  fs.mkdirSync(reportsDir, { recursive: true });
-  fs.writeFileSync(path.join(reportsDir, 'bench-overload.svg'), svg);
-  const png = new Resvg(svg, { font: { loadSystemFonts: true } }).render().asPng();
-  const file = path.join(reportsDir, 'bench-overload.png');
-  fs.writeFileSync(file, png);
+  const file = writeChart(svg, reportsDir, 'bench-overload');
   console.log(`chart of goodput against offered load: ${file}`);
 }
