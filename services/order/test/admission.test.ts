@@ -95,7 +95,9 @@ describe('admission control of new checkouts', () => {
     const third = await customerWithCart(harness);
     const aKey = randomUUID();
     const a = await placeOrder(harness, first, { key: aKey });
+    await inFlightSeen(1);
     const b = await placeOrder(harness, second);
+    await inFlightSeen(2);
     const before = await ordersStored();
     const key = randomUUID();
 
