@@ -8,11 +8,13 @@
 // `node --conditions=shop-compiled services/order/dist/main.js` runs with no TypeScript loader,
 // while tests, tsx and tsc keep reading src/.
 //
-//   node infra/compile.mjs            every package (what the container images run)
+//   node infra/compile.mjs            every package (what the container images run), and the
+//                                     gateway's web pages (gateway/web/build.mjs)
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transformFile } from '@swc/core';
+import { buildWeb } from '../gateway/web/build.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -56,6 +58,7 @@ async function compileFolder(folder) {
 const started = Date.now();
 let files = 0;
 for (const folder of packageFolders()) files += await compileFolder(folder);
+await buildWeb();
 console.log(
-  `compiled ${files} files of ${packageFolders().length} packages in ${Date.now() - started} ms`,
+  `compiled ${files} files of ${packageFolders().length} packages and the web pages in ${Date.now() - started} ms`,
 );

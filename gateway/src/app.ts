@@ -21,6 +21,7 @@ import type { UpstreamProxies } from './proxy/upstream-proxy';
 import type { RateLimitStore } from './rate-limit/limiter';
 import { rateLimit, rateLimitMetrics } from './rate-limit/middleware';
 import type { Upstream } from './upstreams';
+import { webSite } from './web/site';
 
 /** API.md: a body over 64 KiB is refused. */
 export const bodyLimitBytes = 64 * 1024;
@@ -69,6 +70,7 @@ export function buildApp(deps: AppDependencies): Express {
       app.use(echoTraceparent());
       if (config.CORS_ORIGINS) app.use(cors(config.CORS_ORIGINS));
       app.use(docsRoutes(config.PUBLIC_URL));
+      app.use(webSite());
 
       app.use(
         '/api',

@@ -47,6 +47,7 @@ async function test(jestArgs: string[]): Promise<number> {
     await ensureInfrastructure();
     for (const [command, args] of [
       ['tsc', ['-p', 'tsconfig.json', '--noEmit']],
+      ['tsc', ['-p', 'gateway/web/tsconfig.json', '--noEmit']],
       ['eslint', ['.']],
       ['prettier', ['--check', '.', '--log-level', 'warn']],
     ] as const) {

@@ -24,7 +24,7 @@ function newestSourceMs(): number {
       if (entry.name === 'node_modules' || entry.name === 'dist') continue;
       const full = path.join(folder, entry.name);
       if (entry.isDirectory()) visit(full);
-      else if (entry.name.endsWith('.ts') || entry.name === 'package.json')
+      else if (/\.(ts|tsx|css|html|mjs)$/.test(entry.name) || entry.name === 'package.json')
         newest = Math.max(newest, fs.statSync(full).mtimeMs);
     }
   };

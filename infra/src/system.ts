@@ -138,9 +138,13 @@ export function summary(system: RunningSystem): string {
         `  ${process.name.padEnd(13)} ${url(process.name)}   log: ${path.join(logsDir, `${process.name}.log`)}`,
     ),
     '',
-    entry
-      ? `Point a client at ${entry}  (API docs: ${entry}/api/docs)`
-      : 'No gateway yet: call the services directly on the ports above.',
+    ...(entry
+      ? [
+          `Point a client at ${entry}  (API docs: ${entry}/api/docs)`,
+          `Storefront:    ${entry}/`,
+          `Operations:    ${entry}/ops  (as the demo admin)`,
+        ]
+      : ['No gateway yet: call the services directly on the ports above.']),
     `Demo customer: ${system.secrets.demoCustomer.email} / ${system.secrets.demoCustomer.password}`,
     `Demo admin:    ${system.secrets.demoAdmin.email} / ${system.secrets.demoAdmin.password}`,
     `Emails sent:   ${system.mail.httpUrl ?? '(no view)'}/messages  (SMTP catcher on 127.0.0.1:${system.mail.port})`,

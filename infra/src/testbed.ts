@@ -46,6 +46,8 @@ export interface Testbed {
   whenBack(name: ProcessName, timeoutMs?: number): Promise<ServiceProcess>;
   /** An admin token (identity's demo admin, or the test issuer when identity is not in the bed). */
   adminToken(): Promise<string>;
+  /** Identity's demo admin, for a test that logs in as one (a browser). */
+  demoAdmin: { email: string; password: string };
   /** A new customer: registered through identity, or a token of the test issuer. */
   newCustomer(): Promise<Customer>;
   /** Where notification's emails land, when notification is in the bed. */
@@ -212,6 +214,7 @@ export async function startTestbed(
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },
+    demoAdmin,
     async adminToken() {
       if (issuer) return issuer.tokenFor('admin');
       const answer = (await postJson(`${urls.get('identity')}/api/auth/login`, demoAdmin)) as {

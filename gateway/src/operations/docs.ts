@@ -1,6 +1,7 @@
 import path from 'node:path';
 import express, { Router } from 'express';
 import { buildOpenApiDocument } from '@shop/contracts';
+import { pageCsp } from '../web/page-csp';
 
 const swaggerUiDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
 
@@ -29,14 +30,6 @@ const init = `window.ui = SwaggerUIBundle({
 `;
 
 /**
- * Like helmet's default, without `upgrade-insecure-requests` (the docs are also read over plain
- * http on a laptop or a kind cluster) and with the inline styles Swagger UI sets on elements.
- */
-const docsCsp =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
-  "img-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'";
-
-/**
  * `GET /api/openapi.json`, generated from the contracts' zod schemas, and Swagger UI at
  * `/api/docs`, served from the swagger-ui-dist package: no CDN at run time.
  */
@@ -47,7 +40,8 @@ export function docsRoutes(publicUrl: string): Router {
     res.type('application/json').send(document);
   });
   router.get(['/api/docs', '/api/docs/'], (_req, res) => {
-    res.setHeader('Content-Security-Policy', docsCsp);
+    // Swagger UI sets inline styles on elements.
+    res.setHeader('Content-Security-Policy', pageCsp({ inlineStyles: true }));
     res.type('html').send(page);
   });
   router.get('/api/docs/init.js', (_req, res) => {

@@ -1,6 +1,8 @@
 import type { RequestHandler } from 'express';
 import {
   checkoutAdmissionSchema,
+  readinessSchema,
+  type BreakerTransition,
   type CheckoutAdmission,
   type SystemHealth,
   type UpstreamHealth,
@@ -24,30 +26,58 @@ async function probe(
   timeoutMs: number,
 ): Promise<UpstreamHealth> {
   const breaker = breakers.get(upstream.name)?.state() ?? 'closed';
+  const transitions: BreakerTransition[] = breakers
+    .transitions(upstream.name)
+    .map(({ to, at }) => ({ to, at: at.toISOString() }));
   const started = performance.now();
   const latency = () => Math.round(performance.now() - started);
   try {
     const response = await fetch(new URL('/health/ready', upstream.url), {
       signal: AbortSignal.timeout(timeoutMs),
     });
-    await response.body?.cancel();
+    const latencyMs = latency();
+    const checks = await readinessChecks(response);
     return response.ok
-      ? { name: upstream.name, status: 'up', breaker, latencyMs: latency() }
+      ? { name: upstream.name, status: 'up', breaker, transitions, latencyMs, ...checks }
       : {
           name: upstream.name,
           status: 'down',
           breaker,
-          latencyMs: latency(),
+          transitions,
+          latencyMs,
           detail: `not ready (HTTP ${response.status})`,
+          ...checks,
         };
   } catch (error) {
     return {
       name: upstream.name,
       status: 'down',
       breaker,
+      transitions,
       latencyMs: latency(),
       detail: reasonOf(error, timeoutMs),
     };
+  }
+}
+
+/**
+ * A service's readiness answer names its dependencies' checks (postgres, kafka, redis): the
+ * console draws the infrastructure from them. Their details stay out: a driver's message may
+ * name an internal host, and this answer is public.
+ */
+async function readinessChecks(response: Response): Promise<Pick<UpstreamHealth, 'checks'>> {
+  try {
+    const parsed = readinessSchema.safeParse(await response.json());
+    if (!parsed.success) return {};
+    return {
+      checks: parsed.data.checks.map(({ name, status, latencyMs }) => ({
+        name,
+        status,
+        ...(latencyMs === undefined ? {} : { latencyMs }),
+      })),
+    };
+  } catch {
+    return {};
   }
 }
 

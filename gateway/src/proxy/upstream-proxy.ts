@@ -6,7 +6,7 @@ import http, {
 import type { Request, RequestHandler, Response } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { createBreaker, type Breaker, type BreakerRegistry } from '@shop/resilience';
-import { AppError } from '@shop/service-kit';
+import { AppError, onServerClosing } from '@shop/service-kit';
 import { upstreamFor, type Upstream } from '../upstreams';
 
 export interface BreakerSettings {
@@ -93,6 +93,11 @@ function proxyMiddlewareFor(upstream: Upstream, agent: http.Agent) {
           if (!exchange) return;
           exchange.proxyRes = proxyRes;
           const status = proxyRes.statusCode ?? 502;
+          if (isEventStream(proxyRes)) {
+            followEventStream(req, proxyRes);
+            exchange.settle();
+            return;
+          }
           proxyRes.once('end', () =>
             exchange.settle(
               status >= 500 && !isDeliberateRefusal(status, proxyRes.headers)
@@ -110,6 +115,33 @@ function proxyMiddlewareFor(upstream: Upstream, agent: http.Agent) {
         });
       },
     ],
+  });
+}
+
+function isEventStream(proxyRes: IncomingMessage): boolean {
+  return (
+    (proxyRes.statusCode ?? 0) < 300 &&
+    /^text\/event-stream\b/.test(proxyRes.headers['content-type'] ?? '')
+  );
+}
+
+/**
+ * An event stream (GET /api/orders/:id/events) stays open for as long as it has news: the
+ * breaker times only until its headers arrive — the upstream answered — and the stream then
+ * flows outside it. It ends when the client leaves, or when this gateway starts closing (a
+ * graceful shutdown would otherwise wait for it).
+ */
+function followEventStream(req: IncomingMessage, proxyRes: IncomingMessage): void {
+  const clientGone = () => proxyRes.destroy();
+  // The client reconnects (to another replica, when this one is going away).
+  const stopListening = onServerClosing(req as Request, () => {
+    proxyRes.destroy();
+    req.socket.destroy();
+  });
+  req.socket.once('close', clientGone);
+  proxyRes.once('close', () => {
+    stopListening();
+    req.socket.off('close', clientGone);
   });
 }
 

@@ -66,6 +66,20 @@ test('when the system is up, then the gateway reports every service ready and Ka
   expect(health.consumerLag).not.toBeNull();
 });
 
+test('when a browser asks the containerized gateway for / and /ops, then it gets the storefront and the console with their scripts', async () => {
+  for (const [page, script] of [
+    ['/', '/assets/storefront.js'],
+    ['/ops', '/assets/ops.js'],
+  ] as const) {
+    const html = await shop.call('GET', page);
+    expect(html.status).toBe(200);
+    expect(await html.text()).toContain(`src="${script}"`);
+    const bundle = await shop.call('GET', script);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toMatch(/javascript/);
+  }
+});
+
 test('when a customer checks out through the containerized gateway, then the order is CONFIRMED, stock committed and the email caught', async () => {
   const admin = await composeTarget(system).adminToken();
   const product = await shop.createProduct(admin, 5, 2_500);

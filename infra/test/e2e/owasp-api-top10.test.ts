@@ -218,6 +218,7 @@ describe('API1:2023 Broken Object Level Authorization', () => {
   const orderRoutes = [
     ['GET', '/api/orders/:id'],
     ['GET', '/api/orders/:id/saga'],
+    ['GET', '/api/orders/:id/events'],
     ['POST', '/api/orders/:id/cancel'],
   ] as const;
   const cartRoutes = [

@@ -25,13 +25,24 @@ export const readinessSchema = z
 // opossum's three states, spelled as the circuit-breaker pattern names them.
 export const breakerStateSchema = z.enum(['closed', 'open', 'half-open']).openapi('BreakerState');
 
+export const breakerTransitionSchema = z
+  .object({ to: breakerStateSchema, at: timestampSchema })
+  .openapi('BreakerTransition');
+
 export const upstreamHealthSchema = z
   .object({
     name: z.string().openapi({ example: 'catalog' }),
     status: healthStatusSchema,
     breaker: breakerStateSchema,
+    transitions: z.array(breakerTransitionSchema).openapi({
+      description: 'The breaker’s latest state changes in this gateway process, oldest first',
+    }),
     latencyMs: z.number().min(0).optional(),
     detail: z.string().optional(),
+    checks: z.array(dependencyCheckSchema).optional().openapi({
+      description:
+        'The upstream’s own readiness checks (its database, Kafka, Redis), when it answered',
+    }),
   })
   .openapi('UpstreamHealth');
 
@@ -93,6 +104,7 @@ export type Liveness = z.infer<typeof livenessSchema>;
 export type DependencyCheck = z.infer<typeof dependencyCheckSchema>;
 export type Readiness = z.infer<typeof readinessSchema>;
 export type BreakerState = z.infer<typeof breakerStateSchema>;
+export type BreakerTransition = z.infer<typeof breakerTransitionSchema>;
 export type UpstreamHealth = z.infer<typeof upstreamHealthSchema>;
 export type ConsumerLag = z.infer<typeof consumerLagSchema>;
 export type CheckoutAdmission = z.infer<typeof checkoutAdmissionSchema>;

@@ -178,6 +178,44 @@ export const sagaTimelineSchema = z
   })
   .openapi('SagaTimeline');
 
+/**
+ * What `GET /api/orders/:id/events` sends (server-sent events, `event: order`): the order and its
+ * saga, once when the stream opens and again after every change the saga commits.
+ */
+export const orderSnapshotSchema = z
+  .object({ order: orderSchema, saga: sagaTimelineSchema })
+  .openapi('OrderSnapshot');
+
+/** A saga that ended recently, for the operations console's "slowest sagas". */
+export const endedSagaSchema = z
+  .object({
+    orderId: uuidSchema,
+    orderStatus: orderStatusSchema,
+    failureReason: orderFailureReasonSchema.optional(),
+    startedAt: timestampSchema,
+    endedAt: timestampSchema,
+    durationMs: z.number().int().min(0),
+  })
+  .openapi('EndedSaga');
+
+export const slowestSagasQuerySchema = z.strictObject({
+  withinSeconds: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3600)
+    .default(300)
+    .openapi({ description: 'How far back to look for ended sagas' }),
+  limit: z.coerce.number().int().min(1).max(50).default(5),
+});
+
+export const slowestSagasSchema = z
+  .object({
+    since: timestampSchema,
+    items: z.array(endedSagaSchema).openapi({ description: 'Slowest first' }),
+  })
+  .openapi('SlowestSagas');
+
 export type OrderStatus = z.infer<typeof orderStatusSchema>;
 export type OrderFailureReason = z.infer<typeof orderFailureReasonSchema>;
 export type ShippingAddress = z.infer<typeof shippingAddressSchema>;
@@ -194,3 +232,7 @@ export type SagaReply = z.infer<typeof sagaReplySchema>;
 export type SagaStep = z.infer<typeof sagaStepSchema>;
 export type SagaCompensation = z.infer<typeof sagaCompensationSchema>;
 export type SagaTimeline = z.infer<typeof sagaTimelineSchema>;
+export type OrderSnapshot = z.infer<typeof orderSnapshotSchema>;
+export type EndedSaga = z.infer<typeof endedSagaSchema>;
+export type SlowestSagasQuery = z.infer<typeof slowestSagasQuerySchema>;
+export type SlowestSagas = z.infer<typeof slowestSagasSchema>;

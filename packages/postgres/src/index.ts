@@ -10,3 +10,5 @@ export { backoffDelay } from './backoff';
 export type { Backoff } from './backoff';
 export { sleep } from './sleep';
 export type { Pool } from 'pg';
+export { listenToChannel } from './channel-listener';
+export type { ChannelListener, ChannelListenerOptions, ListenerLogger } from './channel-listener';

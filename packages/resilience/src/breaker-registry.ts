@@ -11,11 +11,27 @@ export interface RegisteredBreaker {
   shutdown(): void;
 }
 
+/** A change of a breaker's state, as the operations console lists them. */
+export interface BreakerTransition {
+  to: BreakerState;
+  at: Date;
+}
+
 export interface BreakerSnapshot {
   name: string;
   state: BreakerState;
   stats: BreakerStats;
+  transitions: BreakerTransition[];
 }
+
+const stateAfter: Partial<Record<BreakerEvent, BreakerState>> = {
+  open: 'open',
+  half_open: 'half-open',
+  close: 'closed',
+};
+
+/** Per breaker, the latest state changes are kept; older ones are in the logs and metrics. */
+const transitionsKept = 10;
 
 const stateGaugeValue: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
@@ -26,13 +42,22 @@ const stateGaugeValue: Record<BreakerState, number> = { closed: 0, 'half-open': 
 export class BreakerRegistry {
   private readonly breakers = new Map<string, RegisteredBreaker>();
   private readonly eventTotals = new Map<string, Map<BreakerEvent, number>>();
+  private readonly recentTransitions = new Map<string, BreakerTransition[]>();
 
   /** A breaker registered under a name already taken replaces the older one (e.g. an app rebuilt in a test). */
   register(breaker: RegisteredBreaker): void {
     this.breakers.set(breaker.name, breaker);
     breaker.subscribe((event) => {
-      if (this.breakers.get(breaker.name) === breaker) this.count(breaker.name, event);
+      if (this.breakers.get(breaker.name) !== breaker) return;
+      this.count(breaker.name, event);
+      const to = stateAfter[event];
+      if (to) this.remember(breaker.name, { to, at: new Date() });
     });
+  }
+
+  /** The breaker's latest state changes, oldest first. */
+  transitions(name: string): BreakerTransition[] {
+    return [...(this.recentTransitions.get(name) ?? [])];
   }
 
   get(name: string): RegisteredBreaker | undefined {
@@ -44,6 +69,7 @@ export class BreakerRegistry {
       name: breaker.name,
       state: breaker.state(),
       stats: breaker.stats(),
+      transitions: this.transitions(breaker.name),
     }));
   }
 
@@ -84,6 +110,12 @@ export class BreakerRegistry {
   shutdown(): void {
     for (const breaker of this.breakers.values()) breaker.shutdown();
     this.breakers.clear();
+  }
+
+  private remember(name: string, transition: BreakerTransition): void {
+    const kept = this.recentTransitions.get(name) ?? [];
+    kept.push(transition);
+    this.recentTransitions.set(name, kept.slice(-transitionsKept));
   }
 
   private count(name: string, event: BreakerEvent): void {

@@ -8,7 +8,7 @@ export type {
   BreakerStats,
 } from './breaker';
 export { BreakerRegistry, defaultBreakerRegistry } from './breaker-registry';
-export type { BreakerSnapshot, RegisteredBreaker } from './breaker-registry';
+export type { BreakerSnapshot, BreakerTransition, RegisteredBreaker } from './breaker-registry';
 export { fullJitterDelay, isTransient, retryWithJitter } from './retry';
 export type { RetryOptions } from './retry';
 export { codeForClientStatus, createHttpClient } from './http-client';

@@ -127,13 +127,46 @@ describe('circuit breaker', () => {
         name: 'cart',
         state: 'closed',
         stats: { fires: 1, failures: 0, timeouts: 0, rejects: 0, successes: 1 },
+        transitions: [],
       },
       {
         name: 'catalog',
         state: 'open',
         stats: { fires: 2, failures: 1, timeouts: 0, rejects: 1, successes: 0 },
+        transitions: [{ to: 'open', at: expect.any(Date) as Date }],
       },
     ]);
+  });
+
+  test('when a breaker opens, half-opens and closes, then the registry lists those transitions in order, keeping the latest ten', async () => {
+    let healthy = false;
+    const breaker = createBreaker('catalog', () => (healthy ? Promise.resolve('ok') : failing()), {
+      volumeThreshold: 1,
+      resetTimeoutMs: 50,
+      registry,
+    });
+    const cycle = async () => {
+      healthy = false;
+      await breaker.fire().catch(() => undefined);
+      await waitFor(() => breaker.state() === 'half-open', { what: 'half-open' });
+      healthy = true;
+      await breaker.fire();
+    };
+
+    await cycle();
+    expect(registry.transitions('catalog').map((transition) => transition.to)).toEqual([
+      'open',
+      'half-open',
+      'closed',
+    ]);
+    const times = registry.transitions('catalog').map((transition) => transition.at.getTime());
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+
+    for (let round = 0; round < 3; round += 1) await cycle();
+    const kept = registry.transitions('catalog').map((transition) => transition.to);
+    expect(kept).toHaveLength(10);
+    expect(kept.at(-1)).toBe('closed');
+    expect(registry.transitions('cart')).toEqual([]);
   });
 
   test('when the breaker opens and closes again, then the metrics follow its state and count events', async () => {

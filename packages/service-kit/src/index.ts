@@ -56,6 +56,13 @@ export {
 export { createApp, type AppOptions } from './app';
 export { closeServer, startServer, type RunningServer, type ServerOptions } from './server';
 export {
+  announceClosing,
+  onServerClosing,
+  openEventStream,
+  type EventStream,
+  type EventStreamOptions,
+} from './event-stream';
+export {
   installGracefulShutdown,
   shutdown,
   type GracefulShutdown,

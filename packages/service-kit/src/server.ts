@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
+import { announceClosing } from './event-stream';
 
 export interface ServerOptions {
   /** 0 picks a free port, which is what tests want. */
@@ -37,5 +38,6 @@ export function closeServer(server: Server): Promise<void> {
   return new Promise((resolve, reject) => {
     server.close((error) => (error ? reject(error) : resolve()));
     server.closeIdleConnections();
+    announceClosing(server);
   });
 }

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { announceClosing } from './event-stream';
 import type { Logger } from './logger';
 
 export interface ShutdownStep {
@@ -51,6 +52,7 @@ function drainServer(server: Server, timeoutMs: number): Promise<boolean> {
     server.on('request', closeAfterResponse);
     server.close(() => finish(true));
     server.closeIdleConnections();
+    announceClosing(server);
   });
 }
 

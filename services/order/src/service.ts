@@ -2,6 +2,7 @@ import path from 'node:path';
 import { topics } from '@shop/contracts';
 import { defineService, type HostOptions } from '@shop/service-host';
 import type { Config } from './config';
+import { listenForOrderChanges } from './data/order-changes';
 import { startAdmission } from './domain/admission';
 import { startSagaTimer } from './domain/saga-timer';
 import { StepLatency } from './domain/step-latency';
@@ -20,6 +21,12 @@ export const startService = defineService<Config, HostOptions>(async (host) => {
   };
   const stepLatency = new StepLatency();
   const pool = await host.postgres(migrationsDir);
+  const changes = listenForOrderChanges({
+    databaseUrl: config.DATABASE_URL,
+    serviceName: config.SERVICE_NAME,
+    logger,
+  });
+  host.onStop('order change listener', () => changes.close());
   await host.outbox(pool);
   await host.consume({
     topics: [topics.inventoryEvents, topics.paymentEvents],
@@ -58,6 +65,8 @@ export const startService = defineService<Config, HostOptions>(async (host) => {
     orderRoutes({
       admissionView: admission && (() => admission.view()),
       admission,
+      changes,
+      logger,
       pool,
       verifier: host.verifier(),
       cart: host.httpClient({

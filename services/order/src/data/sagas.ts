@@ -1,4 +1,4 @@
-import type { OrderFailureReason, SagaReply, SagaStepStatus } from '@shop/contracts';
+import type { OrderFailureReason, OrderStatus, SagaReply, SagaStepStatus } from '@shop/contracts';
 import type { Tx } from '@shop/postgres';
 import type { ActionName, SagaState } from '../domain/saga-machine';
 
@@ -131,4 +131,34 @@ export async function saveSaga(tx: Tx, saga: SagaRecord, nextDueAt: Date | null)
       JSON.stringify([...saga.actions.values()]),
     ],
   );
+}
+
+export interface EndedSagaRow {
+  orderId: string;
+  orderStatus: OrderStatus;
+  failureReason: OrderFailureReason | null;
+  startedAt: Date;
+  endedAt: Date;
+}
+
+/**
+ * Sagas that ended since `since`, longest first. Through the index of ended orders by their
+ * last change (an ended saga's order changed last when it ended).
+ */
+export async function slowestEndedSagas(
+  tx: Tx,
+  since: Date,
+  limit: number,
+): Promise<EndedSagaRow[]> {
+  const { rows } = await tx.query<EndedSagaRow>(
+    `SELECT s.order_id AS "orderId", o.status AS "orderStatus", o.failure_reason AS "failureReason",
+            s.started_at AS "startedAt", s.updated_at AS "endedAt"
+     FROM orders o JOIN sagas s ON s.order_id = o.id
+     WHERE o.status IN ('CONFIRMED', 'CANCELLED') AND o.updated_at >= $1
+       AND s.state IN ('CONFIRMED', 'CANCELLED')
+     ORDER BY s.updated_at - s.started_at DESC
+     LIMIT $2`,
+    [since, limit],
+  );
+  return rows;
 }

@@ -2,8 +2,11 @@ import type {
   Order,
   OrderPage,
   OrderReconciliation,
+  OrderSnapshot,
   PaginationQuery,
   SagaTimeline,
+  SlowestSagas,
+  SlowestSagasQuery,
 } from '@shop/contracts';
 import type { AuthUser } from '@shop/auth';
 import { withSnapshot, type Pool } from '@shop/postgres';
@@ -14,7 +17,7 @@ import {
   countSagasByState,
   quantitiesByProduct,
 } from '../data/reconciliation';
-import { findSaga } from '../data/sagas';
+import { findSaga, slowestEndedSagas } from '../data/sagas';
 import { toOrderView } from './order-view';
 import { toSagaTimeline } from './saga-timeline';
 
@@ -49,6 +52,49 @@ export async function getSagaTimeline(
   const saga = order && (await findSaga(pool, orderId));
   if (!order || !saga) throw notFound(orderId);
   return toSagaTimeline(saga, order);
+}
+
+/**
+ * The order and its saga read in one snapshot, so the two agree (for the owner, or an admin):
+ * what the live order page shows after each change.
+ */
+export async function getOrderSnapshot(
+  pool: Pool,
+  user: AuthUser,
+  orderId: string,
+): Promise<OrderSnapshot> {
+  const found = await withSnapshot(pool, async (tx) => {
+    const order = await findOrder(tx, orderId);
+    const visible = order && (user.role === 'admin' || order.customerId === user.id);
+    return visible ? { order, saga: await findSaga(tx, orderId) } : undefined;
+  });
+  if (!found?.saga) throw notFound(orderId);
+  return { order: toOrderView(found.order), saga: toSagaTimeline(found.saga, found.order) };
+}
+
+/** Both the order and its saga have come to rest: nothing more will change on its own. */
+export function isSettled({ order, saga }: OrderSnapshot): boolean {
+  return (
+    (order.status === 'CONFIRMED' || order.status === 'CANCELLED') &&
+    (saga.status === 'COMPLETED' || saga.status === 'COMPENSATED')
+  );
+}
+
+/** The slowest sagas that ended in the last `withinSeconds`, for the operations console. */
+export async function slowestSagas(pool: Pool, query: SlowestSagasQuery): Promise<SlowestSagas> {
+  const since = new Date(Date.now() - query.withinSeconds * 1_000);
+  const ended = await slowestEndedSagas(pool, since, query.limit);
+  return {
+    since: since.toISOString(),
+    items: ended.map((saga) => ({
+      orderId: saga.orderId,
+      orderStatus: saga.orderStatus,
+      ...(saga.failureReason === null ? {} : { failureReason: saga.failureReason }),
+      startedAt: saga.startedAt.toISOString(),
+      endedAt: saga.endedAt.toISOString(),
+      durationMs: Math.max(0, saga.endedAt.getTime() - saga.startedAt.getTime()),
+    })),
+  };
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   paginationQuerySchema,
   placeOrderBodySchema,
   placeOrderHeadersSchema,
+  slowestSagasQuerySchema,
   uuidParamsSchema,
 } from '@shop/contracts';
 import {
@@ -15,6 +16,7 @@ import {
   parseBody,
   parseParams,
   parseQuery,
+  type Logger,
 } from '@shop/service-kit';
 import { Router, type Request } from 'express';
 import { cancelOrder, type CancelOrderDeps } from '../domain/cancel-order';
@@ -23,13 +25,18 @@ import {
   getSagaTimeline,
   listOrders,
   reconciliationSummary,
+  slowestSagas,
 } from '../domain/order-queries';
 import { placeOrder, type PlaceOrderDeps } from '../domain/place-order';
+import type { OrderChanges } from '../data/order-changes';
+import { streamOrderEvents } from './order-event-stream';
 
 export interface OrderRoutesDeps extends PlaceOrderDeps, CancelOrderDeps {
   verifier: JwtVerifier;
   /** Served at /admission, beside /health and /metrics (never proxied by the gateway). */
   admissionView?: () => CheckoutAdmission;
+  changes: OrderChanges;
+  logger: Logger;
 }
 
 export function orderRoutes(deps: OrderRoutesDeps): Router {
@@ -65,6 +72,10 @@ export function orderRoutes(deps: OrderRoutesDeps): Router {
     res.json(await reconciliationSummary(pool));
   });
 
+  router.get('/api/orders/sagas/slowest', requireRole('admin'), async (req, res) => {
+    res.json(await slowestSagas(pool, parseQuery(slowestSagasQuerySchema, req)));
+  });
+
   router.get('/api/orders/:id', async (req, res) => {
     const { id } = parseParams(uuidParamsSchema, req);
     res.json(await getOrder(pool, req.user!, id));
@@ -73,6 +84,11 @@ export function orderRoutes(deps: OrderRoutesDeps): Router {
   router.get('/api/orders/:id/saga', async (req, res) => {
     const { id } = parseParams(uuidParamsSchema, req);
     res.json(await getSagaTimeline(pool, req.user!, id));
+  });
+
+  router.get('/api/orders/:id/events', async (req, res) => {
+    const { id } = parseParams(uuidParamsSchema, req);
+    await streamOrderEvents(deps, req.user!, id, req, res);
   });
 
   router.post('/api/orders/:id/cancel', async (req, res) => {

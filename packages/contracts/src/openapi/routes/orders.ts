@@ -6,6 +6,8 @@ import {
   orderSchema,
   placeOrderBodySchema,
   sagaTimelineSchema,
+  slowestSagasQuerySchema,
+  slowestSagasSchema,
 } from '../../orders';
 import { z } from '../../zod';
 import type { ApiRoute } from '../route';
@@ -92,6 +94,41 @@ export const ordersRoutes: ApiRoute[] = [
     params: uuidParamsSchema,
     success: { status: 200, description: 'Each step and compensation', schema: sagaTimelineSchema },
     problems: { 404: 'No such order among the caller’s' },
+  },
+  {
+    method: 'GET',
+    path: '/api/orders/:id/events',
+    auth: 'user',
+    operationId: 'followOrder',
+    summary: 'Follow the order and its saga live (server-sent events)',
+    description:
+      'A `text/event-stream`: `event: order` with an OrderSnapshot `{order, saga}` as `data` when ' +
+      'the stream opens and after every change of the order or its saga, then `event: end` once ' +
+      'both have settled, and the stream closes. Comment lines keep it alive every few seconds. ' +
+      'For the order’s owner, or an admin.',
+    tag,
+    params: uuidParamsSchema,
+    success: {
+      status: 200,
+      description: 'The stream of OrderSnapshot events',
+      schema: z.string(),
+      contentType: 'text/event-stream',
+    },
+    problems: { 404: 'No such order among the caller’s' },
+  },
+  {
+    method: 'GET',
+    path: '/api/orders/sagas/slowest',
+    auth: 'admin',
+    operationId: 'getSlowestSagas',
+    summary: 'The slowest sagas that ended recently (operations console)',
+    tag,
+    query: slowestSagasQuerySchema,
+    success: {
+      status: 200,
+      description: 'Ended sagas, slowest first',
+      schema: slowestSagasSchema,
+    },
   },
   {
     method: 'POST',

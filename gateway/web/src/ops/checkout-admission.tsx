@@ -1,0 +1,63 @@
+import type { CheckoutAdmission } from '@shop/contracts';
+import { perSecond } from './format';
+import { Panel } from './panel';
+
+export function CheckoutAdmissionPanel({
+  admission,
+  loaded,
+}: {
+  admission: CheckoutAdmission | null | undefined;
+  loaded: boolean;
+}) {
+  return (
+    <Panel title="Checkout admission">
+      {!loaded ? (
+        <p className="muted">No health answer yet.</p>
+      ) : !admission ? (
+        <p className="muted">
+          Not reported: the order service could not be asked, or it admits every checkout.
+        </p>
+      ) : (
+        <>
+          <div className="admission-meter">
+            <label htmlFor="admission-meter">
+              In flight: {admission.inFlight} / {admission.limit}
+            </label>
+            <meter
+              id="admission-meter"
+              min={0}
+              max={admission.limit}
+              low={admission.limit * 0.6}
+              high={admission.limit * 0.9}
+              optimum={0}
+              value={Math.min(admission.inFlight, admission.limit)}
+            >
+              {admission.inFlight} of {admission.limit}
+            </meter>
+            {admission.inFlight >= admission.limit && (
+              <p className="notice">Full: new checkouts are refused with 503.</p>
+            )}
+          </div>
+          <dl className="stats">
+            <div>
+              <dt>In flight</dt>
+              <dd>{admission.inFlight}</dd>
+            </div>
+            <div>
+              <dt>Limit</dt>
+              <dd>{admission.limit}</dd>
+            </div>
+            <div>
+              <dt>Throughput</dt>
+              <dd>{perSecond(admission.throughputPerSecond)} /s</dd>
+            </div>
+            <div>
+              <dt>Shed</dt>
+              <dd className={admission.shed > 0 ? 'warn' : undefined}>{admission.shed}</dd>
+            </div>
+          </dl>
+        </>
+      )}
+    </Panel>
+  );
+}
