@@ -13,6 +13,7 @@ import { routeAuth } from './auth/route-auth';
 import type { Config } from './config';
 import { cors } from './cors';
 import type { LagReader } from './operations/consumer-lag';
+import { deadLetterRoutes, type DeadLetterDesk } from './operations/dead-letters';
 import { docsRoutes } from './operations/docs';
 import { systemHealth } from './operations/system-health';
 import { declaredBodyLimit } from './proxy/body-limit';
@@ -38,6 +39,8 @@ export interface AppDependencies {
   breakers: BreakerRegistry;
   /** For `/api/system/health`; `noKafka` when the gateway is given no brokers. */
   readConsumerLag: LagReader;
+  /** For `/api/system/dead-letters…` (admins). */
+  deadLetters: DeadLetterDesk;
 }
 
 /**
@@ -85,6 +88,7 @@ export function buildApp(deps: AppDependencies): Express {
         '/api/system/health',
         systemHealth(upstreams, deps.breakers, config.HEALTH_CHECK_TIMEOUT, deps.readConsumerLag),
       );
+      app.use(deadLetterRoutes(deps.deadLetters, deps.verifier));
 
       app.use(...routeAuth(deps.verifier, upstreams));
       app.use(

@@ -1,7 +1,8 @@
 import { defineService, type HostOptions } from '@shop/service-host';
 import { buildApp } from './app';
 import type { Config } from './config';
-import { systemLagReader } from './operations/system-lag';
+import { kafkaDeadLetterDesk, noDeadLetterDesk } from './operations/dead-letters';
+import { gatewayKafka, systemLagReader } from './operations/system-lag';
 import { createUpstreamProxies } from './proxy/upstream-proxy';
 import { redisRateLimitStore } from './rate-limit/limiter';
 import { createRedis, waitForRedis } from './redis';
@@ -27,6 +28,7 @@ export const startService = defineService<Config, HostOptions>(async (host) => {
     },
   });
   host.onStop('upstream connections', () => proxies.close());
+  const kafka = gatewayKafka(config, logger);
   return buildApp({
     config,
     logger,
@@ -37,7 +39,8 @@ export const startService = defineService<Config, HostOptions>(async (host) => {
     upstreams,
     proxies,
     breakers: host.breakers(),
-    readConsumerLag: systemLagReader(config, logger),
+    readConsumerLag: systemLagReader(config, logger, kafka),
+    deadLetters: kafka ? kafkaDeadLetterDesk(kafka, config.KAFKA_TOPIC_PREFIX) : noDeadLetterDesk,
   });
 });
 

@@ -944,6 +944,8 @@ describe('API5:2023 Broken Function Level Authorization', () => {
     getOrderReconciliation: () => '',
     getPaymentSummary: () => '',
     listPaymentsOfOrder: () => `?orderId=${randomUUID()}`,
+    getSlowestSagas: () => '?withinSeconds=60',
+    countDeadLetters: () => '',
   };
 
   // The gateway decides before the body, the query or the ids matter, so a new route whose input

@@ -1,8 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { topics } from '@shop/contracts';
+import { createKafka, createProducer } from '@shop/messaging';
+import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../src/browser';
+import { ensureInfrastructure } from '../../src/stack';
 import { repoRoot } from '../../src/paths';
 import { waitUntil } from '../../src/processes';
 import { startTestbed, type Customer, type Testbed } from '../../src/testbed';
@@ -245,4 +249,46 @@ describe('the operations console', () => {
     await screenshot(page, 'ops-console-breaker-closed');
     await page.context().close();
   }, 180_000);
+
+  test('when a poison message is dead-lettered, then the console counts it, shows why, and a replay puts it back (and, still poison, it is dead-lettered again)', async () => {
+    const infra = await ensureInfrastructure({ quiet: true });
+    const kafka = createKafka({
+      brokers: infra.KAFKA_BROKERS!.split(','),
+      clientId: 'browser-test',
+      logger: pino({ level: 'silent' }),
+    });
+    const producer = createProducer(kafka);
+    await producer.connect();
+    try {
+      await producer.publish([
+        { topic: `${bed.topicPrefix}${topics.orderEvents}`, key: 'poison', value: '{not json' },
+      ]);
+    } finally {
+      await producer.disconnect();
+    }
+
+    const page = await newPage();
+    await page.goto(`${gateway}/ops`);
+    await logIn(page, bed.demoAdmin);
+    const dlq = `${topics.orderEvents}.dlq`;
+    const countOf = async () =>
+      Number(await page.locator(`[data-dlq="${dlq}"]`).getAttribute('data-count'));
+    await page.locator(`[data-dlq="${dlq}"]:not([data-count="0"])`).waitFor();
+    const before = await countOf();
+
+    await page.getByRole('button', { name: `Show ${dlq}` }).click();
+    const letters = page.getByRole('group', { name: `Dead letters of ${dlq}` });
+    await letters.getByText('invalid-json').first().waitFor();
+    await screenshot(page, 'ops-console-dead-letters');
+    await letters
+      .getByRole('button', { name: /^Replay / })
+      .first()
+      .click();
+    await letters.getByRole('status').filter({ hasText: 'Put back on its topic.' }).waitFor();
+
+    expect(await waitUntil(async () => (await countOf()) > before, { timeoutMs: 30_000 })).toBe(
+      true,
+    );
+    await page.context().close();
+  }, 120_000);
 });

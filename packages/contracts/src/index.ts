@@ -7,6 +7,7 @@ export * from './inventory';
 export * from './notifications';
 export * from './openapi';
 export * from './operations';
+export * from './dead-letters';
 export * from './orders';
 export * from './payments';
 export * from './problem';

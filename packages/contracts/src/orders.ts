@@ -186,6 +186,33 @@ export const orderSnapshotSchema = z
   .object({ order: orderSchema, saga: sagaTimelineSchema })
   .openapi('OrderSnapshot');
 
+/**
+ * One event of that stream, as OpenAPI 3.1 describes a `text/event-stream` (a schema per event):
+ * `order` carries an OrderSnapshot as JSON, `end` the final status once both have settled.
+ */
+export const orderEventSchema = z
+  .union([
+    z.object({
+      event: z.literal('order'),
+      data: z.string().openapi({
+        contentMediaType: 'application/json',
+        contentSchema: { $ref: '#/components/schemas/OrderSnapshot' },
+      } as Record<string, unknown>),
+    }),
+    z.object({
+      event: z.literal('end'),
+      data: z.string().openapi({
+        contentMediaType: 'application/json',
+        contentSchema: {
+          type: 'object',
+          properties: { status: { $ref: '#/components/schemas/OrderStatus' } },
+          required: ['status'],
+        },
+      } as Record<string, unknown>),
+    }),
+  ])
+  .openapi('OrderEvent');
+
 /** A saga that ended recently, for the operations console's "slowest sagas". */
 export const endedSagaSchema = z
   .object({

@@ -121,3 +121,28 @@ export async function replayDeadLetter(
     await producer.disconnect();
   }
 }
+
+/**
+ * How many messages each dead-letter topic holds (log end minus log start, over its partitions),
+ * from the topics' offsets alone: nothing is read, and no group is joined.
+ */
+export async function countDeadLetters(
+  kafka: KafkaClient,
+  dlqTopics: readonly string[],
+): Promise<Map<string, number>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const counts = new Map<string, number>();
+    for (const topic of dlqTopics) {
+      const partitions = await admin.fetchTopicOffsets(topic);
+      counts.set(
+        topic,
+        partitions.reduce((sum, { high, low }) => sum + Number(BigInt(high) - BigInt(low)), 0),
+      );
+    }
+    return counts;
+  } finally {
+    await admin.disconnect();
+  }
+}

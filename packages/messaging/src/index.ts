@@ -27,7 +27,7 @@ export type { TopicSpec } from './topics';
 // The consumers' retry backoff; it lives in @shop/postgres beside the worker loop that uses it too.
 export { backoffDelay } from '@shop/postgres';
 export type { Backoff } from '@shop/postgres';
-export { readDeadLetters, replayDeadLetter } from './dead-letter-queue';
+export { countDeadLetters, readDeadLetters, replayDeadLetter } from './dead-letter-queue';
 export { consumerLag } from './consumer-lag';
 export type { GroupTopics, TopicLag } from './consumer-lag';
 export type { DeadLetter } from './dead-letter-queue';

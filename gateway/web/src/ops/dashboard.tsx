@@ -1,10 +1,16 @@
-import type { OrderReconciliation, SlowestSagas, SystemHealth } from '@shop/contracts';
+import type {
+  DeadLetterCounts,
+  OrderReconciliation,
+  SlowestSagas,
+  SystemHealth,
+} from '@shop/contracts';
 import { useCallback, useMemo, useState } from 'react';
 import { api } from '../api/client';
 import { BreakerTransitions } from './breaker-transitions';
 import { CheckoutAdmissionPanel } from './checkout-admission';
 import { ConsumerLagTable } from './consumer-lag';
 import { secondsAgo } from './format';
+import { DeadLettersPanel } from './dead-letters-panel';
 import { NotWiredYet } from './placeholders';
 import { ReconciliationPanel } from './reconciliation-panel';
 import { countsOf, ratesOf, withCounts, type SagaCounts } from './saga-rates';
@@ -51,6 +57,14 @@ export function Dashboard({ token }: { token: string }) {
     { intervalMs: 5_000, key: token },
   );
 
+  const deadLetters = usePolling(
+    useCallback(
+      (signal: AbortSignal) => get<DeadLetterCounts>('/api/system/dead-letters', signal),
+      [get],
+    ),
+    { intervalMs: everyTwoSeconds, key: token },
+  );
+
   return (
     <>
       <div className="freshness" aria-label="Data freshness">
@@ -74,6 +88,7 @@ export function Dashboard({ token }: { token: string }) {
         />
         <ReconciliationPanel summary={reconciliation.data} />
         <SlowestSagasPanel slowest={slowest.data} error={slowest.error} />
+        <DeadLettersPanel counts={deadLetters.data} error={deadLetters.error} />
         <NotWiredYet />
       </div>
     </>

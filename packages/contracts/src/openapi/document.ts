@@ -1,6 +1,7 @@
 import type { ResponseConfig, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 
+import { orderSnapshotSchema } from '../orders';
 import { PROBLEM_CONTENT_TYPE, problemSchema } from '../problem';
 import type { ApiRoute, ProblemStatus, ResponseHeaderName, RouteResponse } from './route';
 import { apiRoutes } from './routes';
@@ -75,6 +76,8 @@ const problemContent = {
 
 function registerComponents(registry: OpenAPIRegistry): void {
   registry.register('Problem', problemSchema);
+  // Named only inside the order event stream's events (their `contentSchema`).
+  registry.register('OrderSnapshot', orderSnapshotSchema);
   registry.registerComponent('securitySchemes', BEARER, {
     type: 'http',
     scheme: 'bearer',

@@ -1,3 +1,10 @@
+import {
+  deadLetterCountsSchema,
+  deadLetterListSchema,
+  deadLetterPositionParamsSchema,
+  deadLetterSchema,
+  deadLetterTopicParamsSchema,
+} from '../../dead-letters';
 import { livenessSchema, readinessSchema, systemHealthSchema } from '../../operations';
 import { z } from '../../zod';
 import type { ApiRoute } from '../route';
@@ -13,6 +20,46 @@ export const operationsRoutes: ApiRoute[] = [
     summary: 'Every upstream’s health and circuit-breaker state, and Kafka consumer lag',
     tag,
     success: { status: 200, description: 'The system’s health', schema: systemHealthSchema },
+  },
+  {
+    method: 'GET',
+    path: '/api/system/dead-letters',
+    auth: 'admin',
+    operationId: 'countDeadLetters',
+    summary: 'How many messages each dead-letter topic holds',
+    tag,
+    success: { status: 200, description: 'A count per topic', schema: deadLetterCountsSchema },
+    problems: { 503: 'Kafka could not be asked' },
+  },
+  {
+    method: 'GET',
+    path: '/api/system/dead-letters/:topic',
+    auth: 'admin',
+    operationId: 'listDeadLetters',
+    summary: 'The dead letters of one topic: the original message, why and where it failed',
+    description: 'Read without joining a consumer group: looking never moves anyone’s offsets.',
+    tag,
+    params: deadLetterTopicParamsSchema,
+    success: { status: 200, description: 'The topic’s dead letters', schema: deadLetterListSchema },
+    problems: { 503: 'Kafka could not be asked' },
+  },
+  {
+    method: 'POST',
+    path: '/api/system/dead-letters/:topic/:partition/:offset/replay',
+    auth: 'admin',
+    operationId: 'replayDeadLetter',
+    summary: 'Put a dead letter back on the topic it came from, byte for byte',
+    description:
+      'For after a fix of the consumer. Its inbox makes a replay of a message it already applied ' +
+      'a no-op; a message that still fails is dead-lettered again.',
+    tag,
+    params: deadLetterPositionParamsSchema,
+    success: {
+      status: 202,
+      description: 'Replayed; the letter as it was',
+      schema: deadLetterSchema,
+    },
+    problems: { 404: 'No dead letter at that position', 503: 'Kafka could not be asked' },
   },
   {
     method: 'GET',

@@ -2,6 +2,7 @@ import { paginationQuerySchema, uuidParamsSchema } from '../../common';
 import {
   IDEMPOTENCY_KEY_HEADER,
   idempotencyKeySchema,
+  orderEventSchema,
   orderPageSchema,
   orderSchema,
   placeOrderBodySchema,
@@ -111,7 +112,7 @@ export const ordersRoutes: ApiRoute[] = [
     success: {
       status: 200,
       description: 'The stream of OrderSnapshot events',
-      schema: z.string(),
+      schema: orderEventSchema,
       contentType: 'text/event-stream',
     },
     problems: { 404: 'No such order among the caller’s' },
