@@ -13,6 +13,7 @@ import { routeAuth } from './auth/route-auth';
 import type { Config } from './config';
 import { cors } from './cors';
 import type { LagReader } from './operations/consumer-lag';
+import { chaosRoutes } from './operations/chaos';
 import { deadLetterRoutes, type DeadLetterDesk } from './operations/dead-letters';
 import { docsRoutes } from './operations/docs';
 import { systemHealth } from './operations/system-health';
@@ -89,6 +90,7 @@ export function buildApp(deps: AppDependencies): Express {
         systemHealth(upstreams, deps.breakers, config.HEALTH_CHECK_TIMEOUT, deps.readConsumerLag),
       );
       app.use(deadLetterRoutes(deps.deadLetters, deps.verifier));
+      app.use(chaosRoutes(config.CHAOS_URL, deps.verifier));
 
       app.use(...routeAuth(deps.verifier, upstreams));
       app.use(

@@ -65,6 +65,11 @@ export const configSchema = baseConfigSchema.extend({
   TRUST_PROXY: envVar.integer(0, 10).default(0),
   /** Browser origins allowed to call the API (CORS); none when unset. */
   CORS_ORIGINS: envVar.list().optional(),
+  /**
+   * The native runner's chaos control (`SHOP_CHAOS=on npm start` sets it): the console's chaos
+   * routes forward there. Unset — always, in Docker Compose and Kubernetes — they answer 404.
+   */
+  CHAOS_URL: envVar.url(['http']).optional(),
 });
 
 export type Config = ReturnType<typeof configSchema.parse>;

@@ -84,3 +84,41 @@ export async function supervise(
     },
   };
 }
+
+/** A set of supervised services, by name: what chaos experiments kill, hold down and await. */
+export interface ProcessControl {
+  /** The running process of a service (a new one after a restart). */
+  process(name: ProcessName): ServiceProcess;
+  /** Takes a service down until `resume` (its supervisor waits instead of restarting it). */
+  suspend(name: ProcessName): Promise<void>;
+  resume(name: ProcessName): void;
+  /** Resolves once a killed service is back and ready. */
+  whenBack(name: ProcessName, timeoutMs?: number): Promise<ServiceProcess>;
+}
+
+export function processControl(supervised: ReadonlyMap<ProcessName, Supervised>): ProcessControl {
+  const service = (name: ProcessName): Supervised => {
+    const found = supervised.get(name);
+    if (!found) throw new Error(`${name} is not running here`);
+    return found;
+  };
+  return {
+    process(name) {
+      const running = service(name).current();
+      if (!running) throw new Error(`${name} is not running right now`);
+      return running;
+    },
+    suspend: (name) => service(name).suspend(),
+    resume: (name) => service(name).resume(),
+    async whenBack(name, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const running = service(name).current();
+        if (running) return running;
+        if (Date.now() > deadline)
+          throw new Error(`${name} did not come back within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+  };
+}

@@ -7,12 +7,22 @@ import { dataDir, repoRoot } from './paths';
 import { defaultPorts, processNames, type ProcessName } from './service-process';
 import { startSmtpCatcher, type SmtpCatcher } from './smtp-catcher';
 import { ensureInfrastructure, stopInfrastructure } from './stack';
-import { supervise, type Supervised } from './supervisor';
+import { experiments } from './chaos';
+import { startChaosControl, type ChaosControl } from './chaos/control-server';
+import { startLatencyProxy, type LatencyProxy } from './chaos/latency-proxy';
+import { processControl, supervise, type Supervised } from './supervisor';
 
 export const logsDir = path.join(dataDir, 'logs');
 const url = (name: ProcessName) => `http://127.0.0.1:${defaultPorts[name]}`;
 const smtpPort = Number(process.env.SHOP_SMTP_PORT ?? 28025);
 const smtpViewPort = Number(process.env.SHOP_SMTP_VIEW_PORT ?? 28026);
+/**
+ * `SHOP_CHAOS=on npm start`: the operations console may run the chaos experiments against this
+ * system (the native development mode; nothing else ever enables it). The catalog's callers then
+ * reach it through a latency proxy, for the slow-catalog experiment.
+ */
+const chaosEnabled = process.env.SHOP_CHAOS === 'on';
+const chaosPort = Number(process.env.SHOP_CHAOS_PORT ?? 28090);
 
 interface SystemSecrets {
   jwtPrivateJwk: PrivateSigningJwk;
@@ -41,8 +51,19 @@ export function availableProcesses(): ProcessName[] {
   });
 }
 
+interface Wiring {
+  /** Where the catalog's callers reach it: the catalog itself, or the chaos latency proxy. */
+  catalogUrl: string;
+  chaosUrl: string | undefined;
+}
+
 /** Each process's environment: only what its config schema reads. */
-function environmentOf(name: ProcessName, infra: Record<string, string>, secrets: SystemSecrets) {
+function environmentOf(
+  name: ProcessName,
+  infra: Record<string, string>,
+  secrets: SystemSecrets,
+  wiring: Wiring,
+) {
   const common = {
     NODE_ENV: 'development',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
@@ -74,8 +95,8 @@ function environmentOf(name: ProcessName, infra: Record<string, string>, secrets
       SMTP_PORT: String(smtpPort),
       SMTP_FROM: 'shop <no-reply@shop.test>',
     },
-    cart: { REDIS_URL: infra.REDIS_URL!, CATALOG_URL: url('catalog') },
-    order: { ...database('order'), CART_URL: url('cart'), CATALOG_URL: url('catalog') },
+    cart: { REDIS_URL: infra.REDIS_URL!, CATALOG_URL: wiring.catalogUrl },
+    order: { ...database('order'), CART_URL: url('cart'), CATALOG_URL: wiring.catalogUrl },
     gateway: {
       REDIS_URL: infra.REDIS_URL!,
       ...Object.fromEntries(
@@ -83,6 +104,8 @@ function environmentOf(name: ProcessName, infra: Record<string, string>, secrets
           .filter((other) => other !== 'gateway')
           .map((other) => [`${other.toUpperCase()}_URL`, url(other)]),
       ),
+      CATALOG_URL: wiring.catalogUrl,
+      ...(wiring.chaosUrl ? { CHAOS_URL: wiring.chaosUrl } : {}),
     },
   };
   return { ...common, ...specific[name] };
@@ -93,6 +116,8 @@ export interface RunningSystem {
   /** Where notification's emails land in local runs (an SMTP server with a JSON view). */
   mail: SmtpCatcher;
   secrets: SystemSecrets;
+  /** With SHOP_CHAOS=on: where the console's chaos requests go. */
+  chaosUrl: string | undefined;
   stop(options?: { keepInfrastructure?: boolean }): Promise<void>;
 }
 
@@ -104,14 +129,26 @@ export async function startSystem(log: (line: string) => void): Promise<RunningS
   fs.mkdirSync(logsDir, { recursive: true });
   const mail = await startSmtpCatcher({ port: smtpPort, httpPort: smtpViewPort });
   const processes: Supervised[] = [];
+  let catalogProxy: LatencyProxy | undefined;
+  let chaosControl: ChaosControl | undefined;
   const stop = async ({ keepInfrastructure = false } = {}) => {
+    await chaosControl?.close();
     await Promise.all(processes.map((process) => process.stop()));
+    await catalogProxy?.close();
     await mail.close();
     if (!keepInfrastructure) await stopInfrastructure();
   };
   try {
+    if (chaosEnabled) {
+      catalogProxy = await startLatencyProxy();
+      catalogProxy.setTarget(url('catalog'));
+    }
+    const wiring: Wiring = {
+      catalogUrl: catalogProxy?.url ?? url('catalog'),
+      chaosUrl: chaosEnabled ? `http://127.0.0.1:${chaosPort}` : undefined,
+    };
     for (const name of availableProcesses()) {
-      const env = { ...environmentOf(name, infra, secrets), ...overrides[name] };
+      const env = { ...environmentOf(name, infra, secrets, wiring), ...overrides[name] };
       await checkEnvironment(name, env);
       for (const variable of Object.keys(overrides[name] ?? {})) {
         log(`${name}: ${variable} set by SHOP_${name.toUpperCase()}__${variable}`);
@@ -119,11 +156,34 @@ export async function startSystem(log: (line: string) => void): Promise<RunningS
       log(`starting ${name} on ${url(name)}`);
       processes.push(await supervise(name, env, path.join(logsDir, `${name}.log`), log));
     }
+    if (catalogProxy) {
+      chaosControl = await startChaosControl({
+        port: chaosPort,
+        experiments,
+        target: {
+          gatewayUrl: url('gateway'),
+          adminToken: async () => {
+            const response = await fetch(`${url('identity')}/api/auth/login`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify(secrets.demoAdmin),
+            });
+            return ((await response.json()) as { token: string }).token;
+          },
+          mail: { messages: () => Promise.resolve(mail.messages()) },
+          faults: {
+            bed: processControl(new Map(processes.map((process) => [process.name, process]))),
+            catalogProxy,
+          },
+        },
+      });
+      log(`chaos: on (the console's Chaos panel; control on ${chaosControl.url})`);
+    }
   } catch (error) {
     await stop({ keepInfrastructure: true });
     throw error;
   }
-  return { processes, mail, secrets, stop };
+  return { processes, mail, secrets, chaosUrl: chaosControl?.url, stop };
 }
 
 export function summary(system: RunningSystem): string {
@@ -148,6 +208,9 @@ export function summary(system: RunningSystem): string {
     `Demo customer: ${system.secrets.demoCustomer.email} / ${system.secrets.demoCustomer.password}`,
     `Demo admin:    ${system.secrets.demoAdmin.email} / ${system.secrets.demoAdmin.password}`,
     `Emails sent:   ${system.mail.httpUrl ?? '(no view)'}/messages  (SMTP catcher on 127.0.0.1:${system.mail.port})`,
+    system.chaosUrl
+      ? 'Chaos:         on: the console runs the experiments (SHOP_CHAOS=on)'
+      : 'Chaos:         off (SHOP_CHAOS=on npm start lets the console run experiments)',
     '',
     `Try:  curl -s '${entry ?? url('catalog')}/api/products?search=jacket&pageSize=3'`,
     '      pnpm demo      (a whole checkout through the gateway, told step by step)',

@@ -8,10 +8,10 @@ import { startTestIssuer, type TestIssuer } from '@shop/auth/testing';
 import { createKafka, createTopicNamespace, deleteTopicNamespace } from '@shop/messaging';
 import { createScratchDatabase, type ScratchDatabase } from '@shop/postgres/testing';
 import pino from 'pino';
-import { processNames, type ProcessName, type ServiceProcess } from './service-process';
+import { processNames, type ProcessName } from './service-process';
 import { startSmtpCatcher, type SmtpCatcher } from './smtp-catcher';
 import { ensureInfrastructure } from './stack';
-import { supervise, type Supervised } from './supervisor';
+import { processControl, supervise, type ProcessControl, type Supervised } from './supervisor';
 
 /** Services that own a database get a scratch one in a testbed, never their real one. */
 const ownsDatabase = new Set<ProcessName>([
@@ -31,19 +31,12 @@ export interface Customer {
   token: string;
 }
 
-export interface Testbed {
+export interface Testbed extends ProcessControl {
   /** The services in the bed, in the order they were started. */
   names: ProcessName[];
   url(name: ProcessName): string;
-  /** The running process of a service (a new one after a restart). */
-  process(name: ProcessName): ServiceProcess;
   /** Kills a service's process; its supervisor starts it again, as Kubernetes would. */
   kill(name: ProcessName, signal?: 'SIGKILL' | 'SIGTERM'): Promise<void>;
-  /** Takes a service down until `resume` (its supervisor waits instead of restarting it). */
-  suspend(name: ProcessName): Promise<void>;
-  resume(name: ProcessName): void;
-  /** Resolves once a killed service is back and ready. */
-  whenBack(name: ProcessName, timeoutMs?: number): Promise<ServiceProcess>;
   /** An admin token (identity's demo admin, or the test issuer when identity is not in the bed). */
   adminToken(): Promise<string>;
   /** Identity's demo admin, for a test that logs in as one (a browser). */
@@ -187,6 +180,7 @@ export async function startTestbed(
     return service;
   };
 
+  const control = processControl(supervised);
   return {
     names: [...supervised.keys()],
     url(name) {
@@ -194,25 +188,9 @@ export async function startTestbed(
       if (!url) throw new Error(`${name} is not part of this testbed`);
       return url;
     },
-    process(name) {
-      const running = current(name).current();
-      if (!running) throw new Error(`${name} is not running right now`);
-      return running;
-    },
+    ...control,
     async kill(name, signal = 'SIGKILL') {
       await current(name).current()?.stop(signal);
-    },
-    suspend: (name) => current(name).suspend(),
-    resume: (name) => current(name).resume(),
-    async whenBack(name, timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const running = current(name).current();
-        if (running) return running;
-        if (Date.now() > deadline)
-          throw new Error(`${name} did not come back within ${timeoutMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
     },
     demoAdmin,
     async adminToken() {

@@ -9,7 +9,13 @@ import { launchChromium } from '../../src/browser';
 import { ensureInfrastructure } from '../../src/stack';
 import { repoRoot } from '../../src/paths';
 import { waitUntil } from '../../src/processes';
-import { startTestbed, type Customer, type Testbed } from '../../src/testbed';
+import { experiments, startChaosBed, type ChaosBed } from '../../src/chaos';
+import {
+  consoleChaosOptions,
+  startChaosControl,
+  type ChaosControl,
+} from '../../src/chaos/control-server';
+import { freePort, type Customer, type Testbed } from '../../src/testbed';
 import { gatewayClient } from '../e2e/shopper';
 
 /**
@@ -17,6 +23,8 @@ import { gatewayClient } from '../e2e/shopper';
  * playwright-core), against the whole system as separate processes: the browser is just another
  * client of the gateway. Screenshots land in reports/screenshots/.
  */
+let chaosBed: ChaosBed;
+let control: ChaosControl;
 let bed: Testbed;
 let shop: ReturnType<typeof gatewayClient>;
 let admin: string;
@@ -25,18 +33,35 @@ let gateway: string;
 const screenshots = path.join(repoRoot, 'reports', 'screenshots');
 
 beforeAll(async () => {
-  [bed, browser] = await Promise.all([
-    startTestbed(
-      ['identity', 'catalog', 'inventory', 'payment', 'notification', 'cart', 'order', 'gateway'],
-      {
-        payment: { PROCESSOR_RETRY_BASE: '20ms', PROCESSOR_RETRY_MAX: '100ms' },
+  // The chaos bed: the whole system with the catalog behind a latency proxy, and a chaos control
+  // the gateway forwards the console's chaos requests to (as `SHOP_CHAOS=on npm start` has).
+  const chaosPort = await freePort();
+  [chaosBed, browser] = await Promise.all([
+    startChaosBed({
+      payment: { PROCESSOR_RETRY_BASE: '20ms', PROCESSOR_RETRY_MAX: '100ms' },
+      gateway: {
         // The console test stops the catalog: its breaker should open after a few failures and
         // probe again soon after it is back.
-        gateway: { BREAKER_VOLUME_THRESHOLD: '3', BREAKER_RESET_TIMEOUT: '2s' },
+        BREAKER_VOLUME_THRESHOLD: '3',
+        BREAKER_RESET_TIMEOUT: '2s',
+        CHAOS_URL: `http://127.0.0.1:${chaosPort}`,
       },
-    ),
+    }),
     launchChromium(),
   ]);
+  bed = chaosBed.bed;
+  control = await startChaosControl({
+    target: chaosBed.target,
+    experiments,
+    port: chaosPort,
+    options: {
+      ...consoleChaosOptions,
+      faultMs: 4_000,
+      warmupMs: 2_000,
+      cooldownMs: 2_000,
+      shoppers: 4,
+    },
+  });
   shop = gatewayClient(bed);
   admin = await bed.adminToken();
   gateway = bed.url('gateway');
@@ -45,7 +70,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await bed?.stop();
+  await control?.close();
+  await chaosBed?.stop();
 }, 120_000);
 
 async function newPage(): Promise<Page> {
@@ -291,4 +317,27 @@ describe('the operations console', () => {
     );
     await page.context().close();
   }, 120_000);
+
+  test('when an admin runs the kill-payment experiment from the console, then the map shows payment down and the invariants all hold at the end', async () => {
+    const page = await newPage();
+    await page.goto(`${gateway}/ops`);
+    await logIn(page, bed.demoAdmin);
+    const chaos = page.getByRole('region', { name: 'Chaos' });
+    await chaos.getByLabel('Experiment').selectOption('kill-payment');
+    await chaos.getByRole('button', { name: 'Run experiment' }).click();
+
+    await page.locator('[data-node="payment"][data-health="down"]').waitFor();
+    await screenshot(page, 'ops-console-chaos-running');
+    await chaos
+      .getByTestId('chaos-state')
+      .filter({ hasText: /^(passed|failed|error)$/ })
+      .waitFor({ timeout: 150_000 });
+    const verdicts = chaos.getByRole('list', { name: 'Verdicts' }).locator('li');
+    expect(await chaos.getByTestId('chaos-state').textContent()).toBe('passed');
+    expect(await verdicts.count()).toBeGreaterThanOrEqual(4);
+    expect(await chaos.locator('li[data-holds="false"]').count()).toBe(0);
+    await page.locator('[data-node="payment"][data-health="up"]').waitFor();
+    await screenshot(page, 'ops-console-chaos-verdict');
+    await page.context().close();
+  }, 240_000);
 });

@@ -8,6 +8,7 @@ export * from './notifications';
 export * from './openapi';
 export * from './operations';
 export * from './dead-letters';
+export * from './chaos';
 export * from './orders';
 export * from './payments';
 export * from './problem';

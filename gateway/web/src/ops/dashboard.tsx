@@ -7,11 +7,11 @@ import type {
 import { useCallback, useMemo, useState } from 'react';
 import { api } from '../api/client';
 import { BreakerTransitions } from './breaker-transitions';
+import { ChaosPanel } from './chaos-panel';
 import { CheckoutAdmissionPanel } from './checkout-admission';
 import { ConsumerLagTable } from './consumer-lag';
 import { secondsAgo } from './format';
 import { DeadLettersPanel } from './dead-letters-panel';
-import { NotWiredYet } from './placeholders';
 import { ReconciliationPanel } from './reconciliation-panel';
 import { countsOf, ratesOf, withCounts, type SagaCounts } from './saga-rates';
 import { SagasPanel } from './sagas-panel';
@@ -89,7 +89,7 @@ export function Dashboard({ token }: { token: string }) {
         <ReconciliationPanel summary={reconciliation.data} />
         <SlowestSagasPanel slowest={slowest.data} error={slowest.error} />
         <DeadLettersPanel counts={deadLetters.data} error={deadLetters.error} />
-        <NotWiredYet />
+        <ChaosPanel token={token} />
       </div>
     </>
   );

@@ -1,10 +1,10 @@
-import type { Testbed } from '../../testbed';
+import type { ProcessControl } from '../../supervisor';
 import type { LatencyProxy } from '../latency-proxy';
 import type { Timeline } from '../timeline';
 
-/** What the native experiments work with: the testbed's processes and the catalog's proxy. */
+/** What the native experiments work with: the processes (a testbed's, or `npm start`'s) and the catalog's proxy. */
 export interface NativeFaults {
-  bed: Testbed;
+  bed: ProcessControl;
   /** The hop cart, order and the gateway reach the catalog through. */
   catalogProxy: LatencyProxy;
 }

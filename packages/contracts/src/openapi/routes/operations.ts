@@ -1,3 +1,4 @@
+import { chaosExperimentsSchema, chaosRunSchema, startChaosRunBodySchema } from '../../chaos';
 import {
   deadLetterCountsSchema,
   deadLetterListSchema,
@@ -60,6 +61,44 @@ export const operationsRoutes: ApiRoute[] = [
       schema: deadLetterSchema,
     },
     problems: { 404: 'No dead letter at that position', 503: 'Kafka could not be asked' },
+  },
+  {
+    method: 'GET',
+    path: '/api/system/chaos/experiments',
+    auth: 'admin',
+    operationId: 'listChaosExperiments',
+    summary: 'The chaos experiments the console may run (native development mode only)',
+    tag,
+    success: { status: 200, description: 'The experiments', schema: chaosExperimentsSchema },
+    problems: { 404: 'Chaos is not enabled here (only `SHOP_CHAOS=on npm start` enables it)' },
+  },
+  {
+    method: 'POST',
+    path: '/api/system/chaos/runs',
+    auth: 'admin',
+    operationId: 'startChaosRun',
+    summary: 'Run one experiment against this system: load, the fault, recovery, the invariants',
+    tag,
+    body: startChaosRunBodySchema,
+    success: {
+      status: 202,
+      description: 'Started; follow it at /api/system/chaos/runs/current',
+      schema: chaosRunSchema,
+    },
+    problems: {
+      404: 'Chaos is not enabled here, or no experiment has that name',
+      409: 'An experiment is already running',
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/system/chaos/runs/current',
+    auth: 'admin',
+    operationId: 'getCurrentChaosRun',
+    summary: 'The latest run: its timeline so far and, once ended, the invariants’ verdicts',
+    tag,
+    success: { status: 200, description: 'The run', schema: chaosRunSchema },
+    problems: { 404: 'Chaos is not enabled here, or nothing has run yet' },
   },
   {
     method: 'GET',
