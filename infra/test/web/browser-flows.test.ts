@@ -237,9 +237,26 @@ describe('the operations console', () => {
     const edge = (state: string) => page.locator(`[data-edge="catalog"][data-breaker="${state}"]`);
     await edge('closed').waitFor();
     await page.locator('[data-node="postgres"][data-health="up"]').waitFor();
+    // The storefront tests' orders have ended: inventory holds no reservation for any of them.
+    await page.getByText(/^Stock vs orders/).click();
+    await page.locator('tr[data-agrees="true"]').first().waitFor();
+    expect(await page.locator('tr[data-agrees="false"]').count()).toBe(0);
     await screenshot(page, 'ops-console');
 
     await bed.suspend('catalog');
+    // Shoppers go on browsing while the catalog is down, as they would: each probe the breaker
+    // lets through after its reset timeout (half-open) fails and opens it again. Without them it
+    // would sit half-open after 2 s, and a console poll could miss the open state.
+    let browsing = true;
+    const browsers = (async () => {
+      while (browsing) {
+        await shop
+          .call('GET', '/api/products')
+          .then((response) => response.body?.cancel())
+          .catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
     try {
       // Browsing through the gateway fails until the breaker opens and answers 503 at once.
       expect(
@@ -255,6 +272,8 @@ describe('the operations console', () => {
       await page.locator('[data-node="catalog"][data-health="down"]').waitFor();
       await screenshot(page, 'ops-console-breaker-open');
     } finally {
+      browsing = false;
+      await browsers;
       bed.resume('catalog');
     }
     await bed.whenBack('catalog');

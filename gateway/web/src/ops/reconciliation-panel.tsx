@@ -1,6 +1,7 @@
 import type { OrderReconciliation } from '@shop/contracts';
 import { clockTime } from './format';
 import { Panel } from './panel';
+import { StockReconciliation } from './stock-reconciliation';
 
 const orderStatuses = ['PENDING', 'STOCK_RESERVED', 'CONFIRMED', 'CANCELLED'] as const;
 
@@ -61,33 +62,7 @@ export function ReconciliationPanel({ summary }: { summary: OrderReconciliation 
               counts={summary.sagasByState}
             />
           </div>
-          <details className="products">
-            <summary>Products ordered ({summary.products.length})</summary>
-            <div className="table-scroll">
-              <table className="data data--compact">
-                <thead>
-                  <tr>
-                    <th scope="col">Product</th>
-                    <th scope="col" className="number">
-                      Confirmed units
-                    </th>
-                    <th scope="col" className="number">
-                      In-flight units
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {summary.products.map((product) => (
-                    <tr key={product.productId}>
-                      <td className="mono">{product.productId}</td>
-                      <td className="number">{product.confirmed}</td>
-                      <td className="number">{product.inFlight}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </details>
+          <StockReconciliation summary={summary} />
         </>
       )}
     </Panel>
