@@ -226,6 +226,35 @@ describe('the storefront', () => {
     await screenshot(page, 'storefront-out-of-stock');
     await page.context().close();
   }, 60_000);
+
+  test('when the pages are read at phone width, then nothing scrolls sideways, and the product list works from the keyboard alone', async () => {
+    const context = await browser.newContext({ viewport: { width: 375, height: 800 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    const product = await shop.createProduct(admin, 3, 900);
+    // Evaluated in the page (a string: this file is compiled without the DOM's types).
+    const sidewaysScroll = () =>
+      page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+
+    for (const path of ['/', `/products/${product.id}`, '/login', '/ops']) {
+      await page.goto(`${gateway}${path}`);
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+      expect({ path, overflow: await sidewaysScroll() }).toEqual({ path, overflow: 0 });
+    }
+
+    await page.goto(`${gateway}/`);
+    await page.getByRole('heading', { name: 'Products', level: 1 }).waitFor();
+    await page.getByLabel('Search products').focus();
+    await page.keyboard.type(product.name);
+    await page.keyboard.press('Enter');
+    const link = page.getByRole('article').getByRole('link', { name: product.name });
+    await link.waitFor();
+    await link.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: product.name, level: 1 }).waitFor();
+    await screenshot(page, 'storefront-phone-product');
+    await context.close();
+  }, 60_000);
 });
 
 describe('the operations console', () => {

@@ -1,15 +1,15 @@
 import type { AuthUser } from '@shop/auth';
-import type { Pool } from '@shop/postgres';
-import { openEventStream, type EventStream, type Logger } from '@shop/service-kit';
 import type { OrderSnapshot } from '@shop/contracts';
+import { openEventStream, type EventStream, type Logger } from '@shop/service-kit';
 import type { Request, Response } from 'express';
 import type { OrderChanges } from '../data/order-changes';
-import { getOrderSnapshot, isSettled } from '../domain/order-queries';
+import { isSettled } from '../domain/order-queries';
 
 export interface OrderEventStreamDeps {
-  pool: Pool;
   changes: OrderChanges;
   logger: Logger;
+  /** The order and its saga as `user` may see them (404 otherwise). */
+  readSnapshot: (user: AuthUser, orderId: string) => Promise<OrderSnapshot>;
 }
 
 /**
@@ -19,33 +19,17 @@ export interface OrderEventStreamDeps {
  * without polling; the server reads the order only when it changed.
  */
 export async function streamOrderEvents(
-  { pool, changes, logger }: OrderEventStreamDeps,
+  { changes, logger, readSnapshot }: OrderEventStreamDeps,
   user: AuthUser,
   orderId: string,
   req: Request,
   res: Response,
 ): Promise<void> {
-  let dirty = false;
-  let reading: Promise<void> | undefined;
-  let lastSent = '';
   let stream: EventStream | undefined;
-
-  // Subscribed before the first read, so a change committed in between is not missed.
-  const unsubscribe = changes.subscribe(orderId, () => {
-    dirty = true;
-    reading ??= sendChanges();
-  });
-  try {
-    const first = await getOrderSnapshot(pool, user, orderId);
-    stream = openEventStream(req, res);
-    stream.signal.addEventListener('abort', unsubscribe);
-    send(stream, first);
-    // A change announced during the first read may not be in it.
-    if (dirty) reading ??= sendChanges();
-  } catch (error) {
-    unsubscribe();
-    throw error;
-  }
+  /** A change was announced that no read has covered yet. */
+  let dirty = false;
+  let reading = false;
+  let lastSent = '';
 
   function send(to: EventStream, snapshot: OrderSnapshot): void {
     const data = JSON.stringify(snapshot);
@@ -57,19 +41,45 @@ export async function streamOrderEvents(
     }
   }
 
-  // One read at a time; changes that arrive meanwhile are folded into one more read.
-  async function sendChanges(): Promise<void> {
+  // One read at a time; the changes announced meanwhile are covered by one more read after it.
+  async function readWhileDirty(to: EventStream): Promise<void> {
     try {
-      while (dirty && stream && !stream.signal.aborted) {
+      while (dirty && !to.signal.aborted) {
         dirty = false;
-        const snapshot = await getOrderSnapshot(pool, user, orderId);
-        if (!stream.signal.aborted) send(stream, snapshot);
+        const snapshot = await readSnapshot(user, orderId);
+        if (!to.signal.aborted) send(to, snapshot);
       }
     } catch (error) {
       logger.warn({ err: error, orderId }, 'order event stream: reading the order failed');
-      stream?.end();
-    } finally {
-      reading = undefined;
+      to.end();
     }
   }
+
+  function readIfDirty(): void {
+    const to = stream;
+    // Before the stream opens, the first read (below) covers what was announced so far.
+    if (reading || !dirty || !to || to.signal.aborted) return;
+    reading = true;
+    void readWhileDirty(to).finally(() => {
+      reading = false;
+      readIfDirty();
+    });
+  }
+
+  // Subscribed before the first read, so a change committed in between is not missed.
+  const unsubscribe = changes.subscribe(orderId, () => {
+    dirty = true;
+    readIfDirty();
+  });
+  try {
+    const first = await readSnapshot(user, orderId);
+    stream = openEventStream(req, res);
+    stream.signal.addEventListener('abort', unsubscribe);
+    send(stream, first);
+  } catch (error) {
+    unsubscribe();
+    throw error;
+  }
+  // A change announced during the first read may not be in it.
+  readIfDirty();
 }

@@ -22,6 +22,7 @@ import { Router, type Request } from 'express';
 import { cancelOrder, type CancelOrderDeps } from '../domain/cancel-order';
 import {
   getOrder,
+  getOrderSnapshot,
   getSagaTimeline,
   listOrders,
   reconciliationSummary,
@@ -88,7 +89,17 @@ export function orderRoutes(deps: OrderRoutesDeps): Router {
 
   router.get('/api/orders/:id/events', async (req, res) => {
     const { id } = parseParams(uuidParamsSchema, req);
-    await streamOrderEvents(deps, req.user!, id, req, res);
+    await streamOrderEvents(
+      {
+        changes: deps.changes,
+        logger: deps.logger,
+        readSnapshot: (user, orderId) => getOrderSnapshot(pool, user, orderId),
+      },
+      req.user!,
+      id,
+      req,
+      res,
+    );
   });
 
   router.post('/api/orders/:id/cancel', async (req, res) => {
