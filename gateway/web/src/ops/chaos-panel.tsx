@@ -10,6 +10,8 @@ import { Panel } from './panel';
 import { useAdminGet } from './use-admin-api';
 import { usePolling } from './use-polling';
 
+const runTone = { running: 'warn', passed: 'ok', failed: 'bad', error: 'bad' } as const;
+
 type Experiments =
   | { phase: 'loading' }
   | { phase: 'off' }
@@ -188,7 +190,10 @@ function RunView({ run }: { run: ChaosRun }) {
       <p className="chaos__summary">
         <span aria-live="polite">
           State:{' '}
-          <span data-testid="chaos-state" className={`chaos__state chaos__state--${run.state}`}>
+          <span
+            data-testid="chaos-state"
+            className={`chaos__state badge badge--${runTone[run.state]}`}
+          >
             {run.state}
           </span>
         </span>{' '}

@@ -12,6 +12,8 @@ import {
   type NodeHealth,
 } from './system-topology';
 
+const systemTone = { up: 'ok', degraded: 'warn', down: 'bad' } as const;
+
 const healthMark: Record<NodeHealth, string> = { up: '●', down: '✕', unknown: '?' };
 
 /**
@@ -32,8 +34,9 @@ export function SystemMap({
       <p className="map-summary">
         {health ? (
           <>
-            System <strong className={`status status--${health.status}`}>{health.status}</strong>,
-            checked at {clockTime(health.checkedAt)}
+            System{' '}
+            <strong className={`badge badge--${systemTone[health.status]}`}>{health.status}</strong>
+            , checked at {clockTime(health.checkedAt)}
             {!gatewayReachable && ' (the last answer; the gateway does not answer now)'}
           </>
         ) : gatewayReachable ? (

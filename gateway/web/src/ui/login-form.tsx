@@ -2,6 +2,7 @@ import { useState, type ReactNode } from 'react';
 import { useSession } from '../api/session';
 import { fieldError, ProblemMessage } from './problem-message';
 import { TextField } from './text-field';
+import { useSubmission } from './use-submission';
 
 /** Email and password, logged in through `useSession`; the storefront's and the console's. */
 export function LoginForm({
@@ -20,20 +21,13 @@ export function LoginForm({
   const { login } = useSession();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<unknown>();
+  const { busy, failure, run } = useSubmission();
 
-  async function submit() {
-    setBusy(true);
-    setFailure(undefined);
-    try {
+  const submit = () =>
+    run(async () => {
       await login(email.trim(), password);
       onLoggedIn?.();
-    } catch (error) {
-      setFailure(error);
-      setBusy(false);
-    }
-  }
+    });
 
   const Heading = headingLevel === 1 ? 'h1' : 'h2';
   return (

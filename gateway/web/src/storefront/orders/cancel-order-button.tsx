@@ -1,7 +1,7 @@
 import type { Order } from '@shop/contracts';
-import { useState } from 'react';
 import { ApiProblem } from '../../api/problem';
 import { describeFailure } from '../../ui/problem-message';
+import { useSubmission } from '../../ui/use-submission';
 import { useAuthedApi } from '../session/use-authed-api';
 
 /** "Cancel order" for a CONFIRMED order: a compensation saga refunds and restocks it. */
@@ -13,21 +13,13 @@ export function CancelOrderButton({
   onCancelled: () => void;
 }) {
   const call = useAuthedApi();
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<unknown>();
+  const { busy, failure, run } = useSubmission();
 
-  async function cancel() {
-    setBusy(true);
-    setFailure(undefined);
-    try {
+  const cancel = () =>
+    run(async () => {
       await call<Order>(`/api/orders/${order.id}/cancel`, { method: 'POST' });
       onCancelled();
-    } catch (error) {
-      setFailure(error);
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   return (
     <div className="stack">

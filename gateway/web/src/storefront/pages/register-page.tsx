@@ -3,6 +3,7 @@ import { Link, useLocation, useSearch } from 'wouter';
 import { useSession } from '../../api/session';
 import { fieldError, ProblemMessage } from '../../ui/problem-message';
 import { TextField } from '../../ui/text-field';
+import { useSubmission } from '../../ui/use-submission';
 import { useDocumentTitle } from '../layout/use-document-title';
 import { safeNextPath } from '../session/next-path';
 
@@ -15,20 +16,13 @@ export function RegisterPage() {
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<unknown>();
+  const { busy, failure, run } = useSubmission();
 
-  async function submit() {
-    setBusy(true);
-    setFailure(undefined);
-    try {
+  const submit = () =>
+    run(async () => {
       await register(name.trim(), email.trim(), password);
       navigate(next, { replace: true });
-    } catch (error) {
-      setFailure(error);
-      setBusy(false);
-    }
-  }
+    });
 
   const loginHref = next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`;
   return (
