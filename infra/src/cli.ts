@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { infraEnvFile, repoRoot } from './paths';
 import { runBenchmarks } from './bench';
 import { runDlq } from './dlq';
@@ -41,7 +42,55 @@ function step(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Pro
   });
 }
 
+/**
+ * What each jest run of this command counted, read from its JSON report. `test` ends on one
+ * line that adds them up ("tests: N passed, N failed, N skipped"): jest's own closing lines are
+ * per stage, and a reader of the whole log (CI's included) wants the total.
+ */
+const tally = { passed: 0, failed: 0, skipped: 0, stages: [] as string[] };
+
+async function jestStep(
+  stage: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<number> {
+  const ci = process.env.CI === 'true';
+  const report = path.join(repoRoot, 'reports', 'jest', `${stage}.json`);
+  fs.mkdirSync(path.dirname(report), { recursive: true });
+  fs.rmSync(report, { force: true });
+  const code = await step(
+    'jest',
+    [...(ci ? ['--ci'] : []), '--json', `--outputFile=${report}`, ...args],
+    env,
+  );
+  if (fs.existsSync(report)) {
+    const counts = JSON.parse(fs.readFileSync(report, 'utf8')) as {
+      numPassedTests: number;
+      numFailedTests: number;
+      numPendingTests: number;
+      numTodoTests: number;
+    };
+    tally.passed += counts.numPassedTests;
+    tally.failed += counts.numFailedTests;
+    tally.skipped += counts.numPendingTests + counts.numTodoTests;
+    tally.stages.push(`${stage}: ${counts.numPassedTests} passed, ${counts.numFailedTests} failed`);
+  } else {
+    tally.stages.push(`${stage}: no report (jest exited ${code})`);
+  }
+  return code;
+}
+
 async function test(jestArgs: string[]): Promise<number> {
+  try {
+    return await testStages(jestArgs);
+  } finally {
+    console.log(`
+${tally.stages.join('\n')}`);
+    console.log(`tests: ${tally.passed} passed, ${tally.failed} failed, ${tally.skipped} skipped`);
+  }
+}
+
+async function testStages(jestArgs: string[]): Promise<number> {
   const ci = process.env.CI === 'true';
   try {
     await ensureInfrastructure();
@@ -54,7 +103,7 @@ async function test(jestArgs: string[]): Promise<number> {
       const code = await step(command, [...args]);
       if (code !== 0) return code;
     }
-    const code = await step('jest', [...(ci ? ['--ci'] : []), ...jestArgs]);
+    const code = await jestStep('suite', jestArgs);
     // A run narrowed by arguments is a developer's loop: the later stages are not part of it.
     if (code !== 0 || jestArgs.length > 0) return code;
     const contract = await testContract();
@@ -83,10 +132,7 @@ async function test(jestArgs: string[]): Promise<number> {
  */
 async function testContract(): Promise<number> {
   await ensureInfrastructure();
-  const ci = process.env.CI === 'true';
-  return step('jest', [...(ci ? ['--ci'] : []), '--selectProjects', 'contract'], {
-    SHOP_CONTRACT: '1',
-  });
+  return jestStep('contract', ['--selectProjects', 'contract'], { SHOP_CONTRACT: '1' });
 }
 
 /**
@@ -119,9 +165,7 @@ async function imageStage(project: string, switchVariable: string): Promise<numb
   // may be shared: a full one shows up as etcd or a pod failing, so the log says how much is free.
   const { bavail, bsize } = fs.statfsSync(repoRoot);
   console.log(`\n${project}: ${((bavail * bsize) / 1e9).toFixed(1)} GB free on the disk`);
-  return step('jest', [...(ci ? ['--ci'] : []), '--selectProjects', project], {
-    [switchVariable]: '1',
-  });
+  return jestStep(project, ['--selectProjects', project], { [switchVariable]: '1' });
 }
 
 async function infra(action: string | undefined): Promise<number> {
