@@ -19,6 +19,7 @@ import { docsRoutes } from './operations/docs';
 import { systemHealth } from './operations/system-health';
 import { declaredBodyLimit } from './proxy/body-limit';
 import { echoTraceparent, forwardedHeaders } from './proxy/forwarded-headers';
+import type { CheckoutGate } from './overload/checkout-gate';
 import type { UpstreamProxies } from './proxy/upstream-proxy';
 import type { RateLimitStore } from './rate-limit/limiter';
 import { rateLimit, rateLimitMetrics } from './rate-limit/middleware';
@@ -42,13 +43,16 @@ export interface AppDependencies {
   readConsumerLag: LagReader;
   /** For `/api/system/dead-letters…` (admins). */
   deadLetters: DeadLetterDesk;
+  /** Sheds `POST /api/orders` while the order service reports full. */
+  checkoutGate: CheckoutGate;
 }
 
 /**
  * The order is the design: documentation is static and served before anything costs a Redis
  * call; every other `/api` request is counted per address before its token is verified (so a
  * flood of forged tokens is limited too), then authenticated per contracts' routes, counted per
- * user, stripped of identity headers and proxied through its upstream's breaker.
+ * user, a new checkout shed here while the order service reports full, stripped of identity
+ * headers and proxied through its upstream's breaker.
  */
 export function buildApp(deps: AppDependencies): Express {
   const { config, logger, upstreams } = deps;
@@ -87,7 +91,13 @@ export function buildApp(deps: AppDependencies): Express {
       );
       app.get(
         '/api/system/health',
-        systemHealth(upstreams, deps.breakers, config.HEALTH_CHECK_TIMEOUT, deps.readConsumerLag),
+        systemHealth(
+          upstreams,
+          deps.breakers,
+          config.HEALTH_CHECK_TIMEOUT,
+          deps.readConsumerLag,
+          () => deps.checkoutGate.view(),
+        ),
       );
       app.use(deadLetterRoutes(deps.deadLetters, deps.verifier));
       app.use(chaosRoutes(config.CHAOS_URL, deps.verifier));
@@ -97,6 +107,7 @@ export function buildApp(deps: AppDependencies): Express {
         '/api',
         limiter('user', config.RATE_LIMIT_PER_USER, (req) => req.user?.id),
       );
+      app.post('/api/orders', deps.checkoutGate.middleware);
       app.use(declaredBodyLimit(bodyLimitBytes));
       app.use(forwardedHeaders());
       app.use(deps.proxies.middleware);

@@ -33,6 +33,11 @@ export const configSchema = baseConfigSchema.extend({
   BREAKER_ERROR_PERCENTAGE: envVar.integer(1, 100).default(50),
   /** How long an open breaker answers 503 before letting one probe through. */
   BREAKER_RESET_TIMEOUT: envVar.durationMs().default(10_000),
+  /**
+   * After the order service refuses a checkout as full (503 + Retry-After), the gateway refuses
+   * new ones itself for this long (docs/decisions/0005); 0 sends every checkout on.
+   */
+  CHECKOUT_SHED_HOLD: envVar.durationMs().default(250),
   /** Per upstream `/health/ready` probe of `/api/system/health`, and for its consumer lag read. */
   HEALTH_CHECK_TIMEOUT: envVar.durationMs().default(1_000),
   /** Only for the consumer lag of `/api/system/health` (`null` without it): it consumes nothing. */

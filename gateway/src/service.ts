@@ -3,6 +3,7 @@ import { buildApp } from './app';
 import type { Config } from './config';
 import { kafkaDeadLetterDesk, noDeadLetterDesk } from './operations/dead-letters';
 import { gatewayKafka, systemLagReader } from './operations/system-lag';
+import { checkoutGate } from './overload/checkout-gate';
 import { createUpstreamProxies } from './proxy/upstream-proxy';
 import { redisRateLimitStore } from './rate-limit/limiter';
 import { createRedis, waitForRedis } from './redis';
@@ -41,6 +42,7 @@ export const startService = defineService<Config, HostOptions>(async (host) => {
     breakers: host.breakers(),
     readConsumerLag: systemLagReader(config, logger, kafka),
     deadLetters: kafka ? kafkaDeadLetterDesk(kafka, config.KAFKA_TOPIC_PREFIX) : noDeadLetterDesk,
+    checkoutGate: checkoutGate({ holdMs: config.CHECKOUT_SHED_HOLD, registry: host.metrics() }),
   });
 });
 

@@ -17,6 +17,8 @@ beforeAll(async () => {
     BREAKER_ERROR_PERCENTAGE: '50',
     BREAKER_RESET_TIMEOUT: `${resetTimeoutMs}ms`,
     INVENTORY_TIMEOUT: '300ms',
+    // Every refusal reaches the stub here; checkout-gate.test.ts covers the gateway's own shedding.
+    CHECKOUT_SHED_HOLD: '0',
   });
 });
 

@@ -4,6 +4,7 @@ import {
   readinessSchema,
   type BreakerTransition,
   type CheckoutAdmission,
+  type CheckoutGate,
   type SystemHealth,
   type UpstreamHealth,
 } from '@shop/contracts';
@@ -122,6 +123,7 @@ export function systemHealth(
   breakers: BreakerRegistry,
   timeoutMs: number,
   readConsumerLag: LagReader,
+  readCheckoutGate: () => CheckoutGate,
 ): RequestHandler {
   return async (_req, res) => {
     const [results, consumerLag, admission] = await Promise.all([
@@ -135,6 +137,7 @@ export function systemHealth(
       upstreams: results,
       consumerLag,
       checkoutAdmission: admission,
+      checkoutGate: readCheckoutGate(),
     };
     res.setHeader('Cache-Control', 'no-store');
     res.json(body);

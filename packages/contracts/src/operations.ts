@@ -83,6 +83,22 @@ export const checkoutAdmissionSchema = z
   })
   .openapi('CheckoutAdmission');
 
+/** The gateway's own shedding of new checkouts while the order service reports full (0005). */
+export const checkoutGateSchema = z
+  .object({
+    holdMs: z.number().int().min(0).openapi({
+      description:
+        'How long this gateway refuses checkouts itself after the order service refused one; 0: never',
+    }),
+    shed: z
+      .number()
+      .int()
+      .min(0)
+      .openapi({ description: 'Checkouts this gateway process refused itself since it started' }),
+    shedding: z.boolean().openapi({ description: 'Refusing new checkouts right now' }),
+  })
+  .openapi('CheckoutGate');
+
 /** `degraded`: the gateway is up but at least one upstream is down or its breaker is not closed. */
 export const systemHealthSchema = z
   .object({
@@ -96,6 +112,7 @@ export const systemHealthSchema = z
     checkoutAdmission: checkoutAdmissionSchema.nullable().openapi({
       description: '`null` when the order service could not be asked, or admits everything',
     }),
+    checkoutGate: checkoutGateSchema,
   })
   .openapi('SystemHealth');
 
@@ -108,4 +125,5 @@ export type BreakerTransition = z.infer<typeof breakerTransitionSchema>;
 export type UpstreamHealth = z.infer<typeof upstreamHealthSchema>;
 export type ConsumerLag = z.infer<typeof consumerLagSchema>;
 export type CheckoutAdmission = z.infer<typeof checkoutAdmissionSchema>;
+export type CheckoutGate = z.infer<typeof checkoutGateSchema>;
 export type SystemHealth = z.infer<typeof systemHealthSchema>;

@@ -1,12 +1,14 @@
-import type { CheckoutAdmission } from '@shop/contracts';
+import type { CheckoutAdmission, CheckoutGate } from '@shop/contracts';
 import { perSecond } from './format';
 import { Panel } from './panel';
 
 export function CheckoutAdmissionPanel({
   admission,
+  gate,
   loaded,
 }: {
   admission: CheckoutAdmission | null | undefined;
+  gate: CheckoutGate | undefined;
   loaded: boolean;
 }) {
   return (
@@ -34,7 +36,7 @@ export function CheckoutAdmissionPanel({
             >
               {admission.inFlight} of {admission.limit}
             </meter>
-            {admission.inFlight >= admission.limit && (
+            {(admission.inFlight >= admission.limit || gate?.shedding) && (
               <p className="notice">Full: new checkouts are refused with 503.</p>
             )}
           </div>
@@ -52,9 +54,15 @@ export function CheckoutAdmissionPanel({
               <dd>{perSecond(admission.throughputPerSecond)} /s</dd>
             </div>
             <div>
-              <dt>Shed</dt>
+              <dt>Shed by the order service</dt>
               <dd className={admission.shed > 0 ? 'warn' : undefined}>{admission.shed}</dd>
             </div>
+            {gate && (
+              <div>
+                <dt>Shed at the gateway</dt>
+                <dd className={gate.shed > 0 ? 'warn' : undefined}>{gate.shed}</dd>
+              </div>
+            )}
           </dl>
         </>
       )}

@@ -79,6 +79,7 @@ export function Dashboard({ token }: { token: string }) {
         <ConsumerLagTable lag={health.data?.consumerLag} loaded={health.data !== undefined} />
         <CheckoutAdmissionPanel
           admission={health.data?.checkoutAdmission}
+          gate={health.data?.checkoutGate}
           loaded={health.data !== undefined}
         />
         <SagasPanel
