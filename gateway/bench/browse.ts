@@ -52,12 +52,24 @@ async function productIds(): Promise<string[]> {
   return list.items.map((item) => item.id);
 }
 
+/**
+ * A signed-in shopper's token (`BENCH_TOKEN`, which `pnpm bench browse` registers one for): the
+ * signed-in case sends it, so the gateway verifies it and counts the user's quota too, as it does
+ * for every shopper's request.
+ */
+const token = process.env.BENCH_TOKEN;
+
 /** Every request of a run asks for the next id in turn, so the byId case is not one cached row. */
-function paths(ids: string[], pathOf: (id: string) => string): autocannon.Request[] {
+function paths(
+  ids: string[],
+  pathOf: (id: string) => string,
+  headers: Record<string, string> = {},
+): autocannon.Request[] {
   let next = 0;
   return [
     {
       method: 'GET',
+      headers,
       setupRequest: (request) => {
         next = (next + 1) % ids.length;
         return { ...request, path: pathOf(ids[next]!) };
@@ -140,11 +152,14 @@ async function main(): Promise<void> {
   const ids = await productIds();
   const list = () => paths(['1', '2', '3'], (page) => `/api/products?page=${page}&pageSize=20`);
   const byId = () => paths(ids, (id) => `/api/products/${id}`);
+  const byIdSignedIn = () =>
+    paths(ids, (id) => `/api/products/${id}`, { authorization: `Bearer ${token}` });
 
   const figures: Figure[] = [];
   for (const [name, requests] of [
     ['GET /api/products', list],
     ['GET /api/products/:id', byId],
+    ...(token ? [['GET /api/products/:id signed in', byIdSignedIn] as const] : []),
   ] as const) {
     console.log(`${name}: direct…`);
     const direct = await measure(catalogUrl, requests);

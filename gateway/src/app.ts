@@ -1,5 +1,5 @@
-import type { Express, Request } from 'express';
-import type { JwtVerifier } from '@shop/auth';
+import type { Express } from 'express';
+import { bearerToken, type JwtVerifier } from '@shop/auth';
 import type { BreakerRegistry } from '@shop/resilience';
 import {
   createApp,
@@ -22,7 +22,8 @@ import { echoTraceparent, forwardedHeaders } from './proxy/forwarded-headers';
 import type { CheckoutGate } from './overload/checkout-gate';
 import type { UpstreamProxies } from './proxy/upstream-proxy';
 import type { RateLimitStore } from './rate-limit/limiter';
-import { rateLimit, rateLimitMetrics } from './rate-limit/middleware';
+import type { Policy } from './rate-limit/headers';
+import { rateLimit, rateLimitMetrics, type Limit } from './rate-limit/middleware';
 import type { Upstream } from './upstreams';
 import { webSite } from './web/site';
 
@@ -50,22 +51,34 @@ export interface AppDependencies {
 /**
  * The order is the design: documentation is static and served before anything costs a Redis
  * call; every other `/api` request is counted per address before its token is verified (so a
- * flood of forged tokens is limited too), then authenticated per contracts' routes, counted per
- * user, a new checkout shed here while the order service reports full, stripped of identity
- * headers and proxied through its upstream's breaker.
+ * flood of forged tokens is limited too) — and per user in the same call when the token was
+ * verified lately — then authenticated per contracts' routes, a new checkout shed here while the
+ * order service reports full, counted per user if it was not yet, stripped of identity headers
+ * and proxied through its upstream's breaker.
  */
 export function buildApp(deps: AppDependencies): Express {
   const { config, logger, upstreams } = deps;
   const metrics = rateLimitMetrics(deps.registry);
   const window = config.RATE_LIMIT_WINDOW;
-  const limiter = (name: string, quota: number, subjectOf: (req: Request) => string | undefined) =>
-    rateLimit({
-      store: deps.rateLimitStore,
-      policy: { name, quota, windowMs: window },
-      subjectOf,
-      metrics,
-      logger,
-    });
+  const limits = (...chosen: Limit[]) =>
+    rateLimit({ store: deps.rateLimitStore, limits: chosen, metrics, logger });
+  const policy = (name: string, quota: number): Policy => ({ name, quota, windowMs: window });
+  const address: Limit = {
+    policy: policy('ip', config.RATE_LIMIT_PER_IP),
+    subjectOf: (req) => req.ip,
+  };
+  const userPolicy = policy('user', config.RATE_LIMIT_PER_USER);
+  const user: Limit = { policy: userPolicy, subjectOf: (req) => req.user?.id };
+  // A token verified lately names its user before the token is checked again, so that user's
+  // quota is counted with the address's, in the same round trip to Redis.
+  const knownUser: Limit = {
+    policy: userPolicy,
+    subjectOf: (req) => deps.verifier.recall(bearerToken(req))?.id,
+  };
+  const logins: Limit = {
+    policy: policy('auth', config.RATE_LIMIT_AUTH),
+    subjectOf: (req) => req.ip,
+  };
 
   return createApp({
     service: config.SERVICE_NAME,
@@ -80,15 +93,9 @@ export function buildApp(deps: AppDependencies): Express {
       app.use(docsRoutes(config.PUBLIC_URL));
       app.use(webSite());
 
-      app.use(
-        '/api',
-        limiter('ip', config.RATE_LIMIT_PER_IP, (req) => req.ip),
-      );
+      app.use('/api', limits(address, knownUser));
       app.use(methodNotAllowed());
-      app.post(
-        ['/api/auth/login', '/api/auth/register'],
-        limiter('auth', config.RATE_LIMIT_AUTH, (req) => req.ip),
-      );
+      app.post(['/api/auth/login', '/api/auth/register'], limits(logins));
       app.get(
         '/api/system/health',
         systemHealth(
@@ -103,11 +110,8 @@ export function buildApp(deps: AppDependencies): Express {
       app.use(chaosRoutes(config.CHAOS_URL, deps.verifier));
 
       app.use(...routeAuth(deps.verifier, upstreams));
-      app.use(
-        '/api',
-        limiter('user', config.RATE_LIMIT_PER_USER, (req) => req.user?.id),
-      );
       app.post('/api/orders', deps.checkoutGate.middleware);
+      app.use('/api', limits(user));
       app.use(declaredBodyLimit(bodyLimitBytes));
       app.use(forwardedHeaders());
       app.use(deps.proxies.middleware);

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { gatewayClient } from '../chaos/gateway-client';
 import { startNginxProxy } from '../nginx';
 import { repoRoot } from '../paths';
 import type { ProcessName } from '../service-process';
@@ -8,7 +9,7 @@ import { startTestbed, type Testbed } from '../testbed';
 import { runConsistencyLag } from './consistency-lag';
 import { runOverloadCurve } from './overload-curve';
 import { writeCpuChart } from './cpu-chart';
-import { runSystemBenchmark } from './system';
+import { registerShoppers, runSystemBenchmark } from './system';
 import { formatTable, reportsDir, writeReport, type BenchReport } from './report';
 
 interface Benchmark {
@@ -95,11 +96,15 @@ export const benchmarks: Benchmark[] = [
     'gateway/bench/browse.ts',
     'GET /api/products and /api/products/:id: direct, through nginx and through the gateway',
     {
-      services: ['catalog', 'gateway'],
+      services: ['identity', 'catalog', 'gateway'],
       env: (bed) => ({ CATALOG_URL: bed.url('catalog'), GATEWAY_URL: bed.url('gateway') }),
       alongside: async (bed) => {
+        const [shopper] = await registerShoppers(gatewayClient(bed.url('gateway')), 1);
         const nginx = await startNginxProxy(bed.url('catalog'));
-        return { env: { NGINX_URL: nginx.url }, stop: () => nginx.stop() };
+        return {
+          env: { NGINX_URL: nginx.url, BENCH_TOKEN: shopper!.token },
+          stop: () => nginx.stop(),
+        };
       },
     },
     {

@@ -20,7 +20,8 @@ import { registerShoppers } from './system';
  * then gives up. Draws reports/bench-overload.png.
  */
 const capacity = Number(process.env.BENCH_CAPACITY ?? 15);
-const shares = [0.25, 0.5, 1, 2, 4];
+/** `BENCH_SHARES="2 4"` runs only those levels (a quicker look at one change). */
+const shares = (process.env.BENCH_SHARES ?? '0.25 0.5 1 2 4').trim().split(/\s+/).map(Number);
 const warmUpSeconds = Number(process.env.BENCH_WARM_UP_SECONDS ?? 10);
 const windowSeconds = Number(process.env.BENCH_LOAD_SECONDS ?? 30);
 /** Shoppers per checkout/s offered: enough for an 8 s visit each. */

@@ -11,4 +11,4 @@ export type {
   LocalJwksOptions,
   RemoteJwksOptions,
 } from './verifier';
-export { optionalAuth, requireAuth, requireRole } from './middleware';
+export { bearerToken, optionalAuth, requireAuth, requireRole } from './middleware';

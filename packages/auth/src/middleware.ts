@@ -82,7 +82,7 @@ function authenticate(
  * The token of an `Authorization: Bearer …` header; undefined when there is no such header.
  * Another scheme or an empty token yields '' so that it is rejected, not ignored.
  */
-function bearerToken(req: Request): string | undefined {
+export function bearerToken(req: Request): string | undefined {
   const header = req.headers.authorization;
   if (header === undefined) return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);

@@ -44,6 +44,12 @@ export type JwtVerifierOptions = RemoteJwksOptions | LocalJwksOptions;
 export interface JwtVerifier {
   /** The token's user, or an AppError: UNAUTHENTICATED, or UPSTREAM_UNAVAILABLE when the JWKS cannot be fetched. */
   verify(token: string): Promise<AuthUser>;
+  /**
+   * The user of a token this verifier has verified lately and that has not expired, without
+   * verifying anything; undefined for any other token. For work that may be done early when the
+   * answer is already known (the gateway counts a known user's quota with its address's).
+   */
+  recall(token: string | undefined): AuthUser | undefined;
 }
 
 /**
@@ -80,6 +86,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
       verified.remember(token, user, payload.exp! * 1000);
       return user;
     },
+    recall: (token) => (token ? verified.get(token) : undefined),
   };
 }
 

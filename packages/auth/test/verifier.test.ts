@@ -276,6 +276,22 @@ describe('verified tokens remembered', () => {
     expect(error.code).toBe('UNAUTHENTICATED');
   });
 
+  test('when a token was verified, then recall names its user until it expires; an unverified, forged or absent token recalls nobody', async () => {
+    const verifier = inMemory();
+    const token = await craftToken({ role: 'customer' }, { iat: now(), exp: now() + 30 });
+    const notYetVerified = verifier.recall(token);
+    const user = await verifier.verify(token);
+    const [header, payload, signature] = token.split('.');
+    const forged = `${header}.${payload}.${signature!.slice(0, -4)}AAAA`;
+
+    expect(notYetVerified).toBeUndefined();
+    expect(verifier.recall(token)).toEqual(user);
+    expect(verifier.recall(forged)).toBeUndefined();
+    expect(verifier.recall(undefined)).toBeUndefined();
+    jest.setSystemTime(Date.now() + 31_000);
+    expect(verifier.recall(token)).toBeUndefined();
+  });
+
   test('when its key is withdrawn from the JWKS, then a remembered token is refused once the TTL has passed', async () => {
     const verifier = verifierFor({ verifiedTtlMs: 1_000, cacheMaxAgeMs: 1_000, cooldownMs: 0 });
     const token = await signerFor(key).sign(customer);
