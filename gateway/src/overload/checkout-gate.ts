@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { CheckoutGate as CheckoutGateView } from '@shop/contracts';
 import { AppError, counter, type Registry } from '@shop/service-kit';
+import { retryPacer } from './retry-pacer';
 
 export interface CheckoutGateOptions {
   /**
@@ -24,7 +25,7 @@ export interface CheckoutGate {
  * The order service decides what "full" means: its admission control refuses a checkout with 503
  * and Retry-After when the sagas in flight reach its limit. The gateway learns that from the
  * answer and, for `holdMs`, refuses further checkouts itself with the same Retry-After (what is
- * left of it): a refusal then costs one gateway request and nothing else — no hop, no SQL, no
+ * left of it, or longer while refusals far outnumber admissions: retry-pacer.ts): a refusal then costs one gateway request and nothing else — no hop, no SQL, no
  * wait in the order service's queue behind the sagas — so the cores go to the checkouts that
  * were let in, and a refused client hears so at once.
  *
@@ -47,15 +48,18 @@ export function checkoutGate({
   /** When the order service said to come back. */
   let retryAt = 0;
   let shed = 0;
+  const pacer = retryPacer();
   const shedCounter = counter(registry, {
     name: 'gateway_checkouts_shed_total',
     help: 'New checkouts the gateway refused itself (503) while the order service reported full',
   });
 
   function learn(status: number, retryAfter: string | number | string[] | undefined): void {
+    const at = now();
+    if (status === 202) pacer.admitted(at);
     const seconds = Number(retryAfter);
     if (status !== 503 || !Number.isFinite(seconds) || seconds <= 0) return;
-    const at = now();
+    pacer.refused(at);
     retryAt = at + seconds * 1000;
     closedUntil = Math.min(at + holdMs, retryAt);
   }
@@ -69,10 +73,11 @@ export function checkoutGate({
     if (at < closedUntil) {
       shed += 1;
       shedCounter.inc();
+      pacer.refused(at);
       throw new AppError(
         'OVERLOADED',
         'checkout is full: retry with the same Idempotency-Key after Retry-After seconds',
-        { retryAfterMs: retryAt - at },
+        { retryAfterMs: Math.max(retryAt - at, pacer.retryAfterSeconds(at) * 1000) },
       );
     }
     res.once('finish', () => learn(res.statusCode, res.getHeader('retry-after')));
@@ -81,6 +86,11 @@ export function checkoutGate({
 
   return {
     middleware,
-    view: () => ({ holdMs, shed, shedding: now() < closedUntil }),
+    view: () => ({
+      holdMs,
+      shed,
+      shedding: now() < closedUntil,
+      retryAfterSeconds: pacer.retryAfterSeconds(now()),
+    }),
   };
 }

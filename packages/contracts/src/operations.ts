@@ -96,6 +96,10 @@ export const checkoutGateSchema = z
       .min(0)
       .openapi({ description: 'Checkouts this gateway process refused itself since it started' }),
     shedding: z.boolean().openapi({ description: 'Refusing new checkouts right now' }),
+    retryAfterSeconds: z.number().int().min(1).openapi({
+      description:
+        'The least Retry-After a checkout refused here is told now: it grows while refusals outnumber admissions',
+    }),
   })
   .openapi('CheckoutGate');
 

@@ -58,10 +58,16 @@ export function CheckoutAdmissionPanel({
               <dd className={admission.shed > 0 ? 'warn' : undefined}>{admission.shed}</dd>
             </div>
             {gate && (
-              <div>
-                <dt>Shed at the gateway</dt>
-                <dd className={gate.shed > 0 ? 'warn' : undefined}>{gate.shed}</dd>
-              </div>
+              <>
+                <div>
+                  <dt>Shed at the gateway</dt>
+                  <dd className={gate.shed > 0 ? 'warn' : undefined}>{gate.shed}</dd>
+                </div>
+                <div>
+                  <dt>Retry-After told</dt>
+                  <dd>{gate.retryAfterSeconds} s</dd>
+                </div>
+              </>
             )}
           </dl>
         </>
