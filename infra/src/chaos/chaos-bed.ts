@@ -22,9 +22,16 @@ export interface ChaosBed {
 export async function startChaosBed(
   /** Added to the services' environments (the benchmark's profiler, for one). */
   extraEnv: TestbedEnv = {},
+  /**
+   * False for a benchmark that injects no latency: the proxy runs in this process, beside the
+   * load generator, so every catalog call would also wait for the generator's event loop.
+   */
+  { latencyProxy = true }: { latencyProxy?: boolean } = {},
 ): Promise<ChaosBed> {
   const catalogProxy = await startLatencyProxy();
-  const throughProxy = { CATALOG_URL: catalogProxy.url };
+  const throughProxy: Record<string, string> = latencyProxy
+    ? { CATALOG_URL: catalogProxy.url }
+    : {};
   let bed: Testbed;
   try {
     const env: TestbedEnv = {

@@ -169,7 +169,10 @@ export function startLoad(options: LoadOptions): Load {
       }
       if (answer.status === 422) outcome.emptyCart += 1;
       if (!isFailure(answer.status)) return undefined;
-      await pause(retryDelayMs(answer, attempt));
+      const delay = retryDelayMs(answer, attempt);
+      // Told to come back after its patience has run out, a shopper leaves now.
+      if (Date.now() + delay >= deadline) break;
+      await pause(delay);
     }
     outcome.abandoned += 1;
     return undefined;
