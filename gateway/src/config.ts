@@ -38,6 +38,11 @@ export const configSchema = baseConfigSchema.extend({
    * new ones itself for this long (docs/decisions/0005); 0 sends every checkout on.
    */
   CHECKOUT_SHED_HOLD: envVar.durationMs().default(250),
+  /**
+   * A checkout refused at the gateway is told to wait longer while refusals outnumber
+   * admissions (retry-pacer.ts); false passes on the order service's Retry-After alone.
+   */
+  CHECKOUT_PACE_RETRIES: envVar.boolean().default(true),
   /** Per upstream `/health/ready` probe of `/api/system/health`, and for its consumer lag read. */
   HEALTH_CHECK_TIMEOUT: envVar.durationMs().default(1_000),
   /** Only for the consumer lag of `/api/system/health` (`null` without it): it consumes nothing. */

@@ -42,7 +42,11 @@ export const startService = defineService<Config, HostOptions>(async (host) => {
     breakers: host.breakers(),
     readConsumerLag: systemLagReader(config, logger, kafka),
     deadLetters: kafka ? kafkaDeadLetterDesk(kafka, config.KAFKA_TOPIC_PREFIX) : noDeadLetterDesk,
-    checkoutGate: checkoutGate({ holdMs: config.CHECKOUT_SHED_HOLD, registry: host.metrics() }),
+    checkoutGate: checkoutGate({
+      holdMs: config.CHECKOUT_SHED_HOLD,
+      paceRetries: config.CHECKOUT_PACE_RETRIES,
+      registry: host.metrics(),
+    }),
   });
 });
 

@@ -9,6 +9,8 @@ export interface CheckoutGateOptions {
    * full; 0 turns the gate off (every checkout reaches the order service).
    */
   holdMs: number;
+  /** Lengthen Retry-After while refusals outnumber admissions (retry-pacer.ts); default true. */
+  paceRetries?: boolean;
   registry: Registry;
   now?: () => number;
 }
@@ -41,6 +43,7 @@ export interface CheckoutGate {
  */
 export function checkoutGate({
   holdMs,
+  paceRetries = true,
   registry,
   now = Date.now,
 }: CheckoutGateOptions): CheckoutGate {
@@ -48,7 +51,7 @@ export function checkoutGate({
   /** When the order service said to come back. */
   let retryAt = 0;
   let shed = 0;
-  const pacer = retryPacer();
+  const pacer = retryPacer(paceRetries ? {} : { maxSeconds: 1 });
   const shedCounter = counter(registry, {
     name: 'gateway_checkouts_shed_total',
     help: 'New checkouts the gateway refused itself (503) while the order service reported full',

@@ -37,6 +37,9 @@ export interface Level {
   refused: number;
   /** How long a refused checkout waited for its 503, p99 (the issue asks for < 100 ms). */
   refusalP99Ms?: number;
+  /** Of those, the refusals the gateway made itself (its checkout gate), and their p99. */
+  refusedAtGateway?: number;
+  gatewayRefusalP99Ms?: number;
   /** Arrivals that found every shopper of the pool busy, so were never made. */
   notMade?: number;
   /**
@@ -55,12 +58,17 @@ const endOf = (order: OrderView) =>
 const admissionOff = process.env.BENCH_ADMISSION === 'off';
 /** `BENCH_CHECKOUT_GATE=off`: every refusal made by the order service, none at the gateway. */
 const gateOff = process.env.BENCH_CHECKOUT_GATE === 'off';
+/** `BENCH_RETRY_PACING=off`: the gateway passes on the order service's Retry-After alone. */
+const pacingOff = process.env.BENCH_RETRY_PACING === 'off';
 
 export async function runOverloadCurve(): Promise<BenchReport> {
   const bed = await startChaosBed(
     {
       ...(admissionOff ? { order: { ADMISSION_CONTROL: 'false' } } : {}),
-      ...(gateOff ? { gateway: { CHECKOUT_SHED_HOLD: '0' } } : {}),
+      gateway: {
+        ...(gateOff ? { CHECKOUT_SHED_HOLD: '0' } : {}),
+        ...(pacingOff ? { CHECKOUT_PACE_RETRIES: 'false' } : {}),
+      },
     },
     { latencyProxy: false },
   );
@@ -109,6 +117,10 @@ export async function runOverloadCurve(): Promise<BenchReport> {
       const refusals = exchanges
         .between(began, ended)
         .filter((e) => e.operation === 'place-order' && e.status === 503);
+      // The gateway's own refusals say so in their detail (gateway/src/overload/checkout-gate.ts).
+      const atGateway = refusals
+        .filter((e) => /^checkout is full: retry with/.test(e.detail ?? ''))
+        .map((e) => e.ms);
       const sagaMs = completed.map(
         (order) => Date.parse(endOf(order)!) - Date.parse(order.createdAt),
       );
@@ -125,6 +137,8 @@ export async function runOverloadCurve(): Promise<BenchReport> {
               99,
             )
           : 0,
+        refusedAtGateway: atGateway.length,
+        gatewayRefusalP99Ms: atGateway.length ? percentile(atGateway, 99) : 0,
         notMade: noIdleShopper,
         generatorLagP99Ms: Math.round(lag.percentile(99) / 1e6),
         p50Ms: sagaMs.length ? percentile(sagaMs, 50) : 0,
@@ -133,7 +147,8 @@ export async function runOverloadCurve(): Promise<BenchReport> {
       console.log(
         `  ${share * 100} % (${offered}/s offered): ${level.goodput.toFixed(1)}/s completed, ` +
           `saga p50 ${level.p50Ms} ms p99 ${level.p99Ms} ms, ${level.timedOut} timed out, ` +
-          `${level.refused} checkouts refused (p99 ${level.refusalP99Ms} ms to the 503), ` +
+          `${level.refused} checkouts refused (p99 ${level.refusalP99Ms} ms to the 503; ` +
+          `${level.refusedAtGateway} by the gateway, p99 ${level.gatewayRefusalP99Ms} ms), ` +
           `${level.notMade} arrivals found no idle shopper, load generator's event-loop delay ` +
           `p99 ${level.generatorLagP99Ms} ms`,
       );
@@ -158,6 +173,7 @@ export async function runOverloadCurve(): Promise<BenchReport> {
         windowSeconds,
         admission: admissionOff ? 'off' : 'on',
         checkoutGate: gateOff ? 'off' : 'on',
+        retryPacing: pacingOff ? 'off' : 'on',
       },
       figures: levels.flatMap((level): Figure[] => {
         const at = `at ${level.share * 100} % (${level.offered}/s)`;

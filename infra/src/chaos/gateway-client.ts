@@ -8,6 +8,8 @@ export interface Exchange {
   ms: number;
   /** The Retry-After the answer carried, in seconds, if any. */
   retryAfterSeconds?: number;
+  /** A problem's `detail`, for answers of 400 and above that carried one. */
+  detail?: string;
 }
 
 /** Everything the users saw, in arrival order: what the probe turns into per-second figures. */
@@ -80,12 +82,14 @@ export function gatewayClient(baseUrl: string, log?: ExchangeLog): GatewayClient
       }
       const finished = Date.now();
       const retryAfter = answer.headers.get('retry-after');
+      const detail = (answer.body as { detail?: unknown } | undefined)?.detail;
       log?.record({
         at: finished,
         operation,
         status: answer.status,
         ms: finished - started,
         ...(retryAfter === null ? {} : { retryAfterSeconds: Number(retryAfter) }),
+        ...(answer.status >= 400 && typeof detail === 'string' ? { detail } : {}),
       });
       return answer;
     },
