@@ -23,8 +23,12 @@ export interface RetryPacerOptions {
   maxSeconds?: number;
 }
 
+/** A figure is caught up over at most this many ended seconds; older counts are dropped. */
+const catchUpSeconds = 11;
+const secondOf = (at: number) => Math.floor(at / 1000);
+
 export function retryPacer({ maxSeconds = 30 }: RetryPacerOptions = {}): RetryPacer {
-  /** Admissions and refusals per second, kept for the last few seconds. */
+  /** Admissions and refusals per second, kept as long as a catch-up may still read them. */
   const counts = new Map<number, { admitted: number; refused: number }>();
   let seconds = 1;
   /** The last second whose counts have been taken into account. */
@@ -35,17 +39,17 @@ export function retryPacer({ maxSeconds = 30 }: RetryPacerOptions = {}): RetryPa
     if (!entry) {
       entry = { admitted: 0, refused: 0 };
       counts.set(second, entry);
-      for (const old of counts.keys()) if (old < second - 2) counts.delete(old);
+      for (const old of counts.keys()) if (old < second - catchUpSeconds) counts.delete(old);
     }
     return entry;
   }
 
   /** Each second that has ended since the last look moves the figure once, by its own counts. */
   function settle(at: number): void {
-    const current = Math.floor(at / 1000);
+    const current = secondOf(at);
     settledUntil ??= current - 1;
-    // Past 10 quiet seconds the figure is back at its floor anyway.
-    settledUntil = Math.max(settledUntil, current - 11);
+    // Past that many quiet seconds the figure is back at its floor anyway.
+    settledUntil = Math.max(settledUntil, current - catchUpSeconds);
     for (let second = settledUntil + 1; second < current; second += 1) {
       const { admitted, refused } = counts.get(second) ?? { admitted: 0, refused: 0 };
       const wanted = refused === 0 ? seconds / 2 : (seconds * refused) / Math.max(admitted, 1);
@@ -54,13 +58,12 @@ export function retryPacer({ maxSeconds = 30 }: RetryPacerOptions = {}): RetryPa
     }
   }
 
-  const second = (at: number) => Math.floor(at / 1000);
   return {
     admitted(at) {
-      countsOf(second(at)).admitted += 1;
+      countsOf(secondOf(at)).admitted += 1;
     },
     refused(at) {
-      countsOf(second(at)).refused += 1;
+      countsOf(secondOf(at)).refused += 1;
     },
     retryAfterSeconds(at) {
       settle(at);
