@@ -99,7 +99,8 @@ for name in "${names[@]}"; do
       echo "$image: pulled in $((SECONDS - started)) s ($(size_of "$image"))"
       continue
     fi
-    echo "$image: pull failed: $(tail -n 1 "$cache/logs/$name.pull.log")"
+    # The daemon's reason names the registry it tried; it stays in the log, not in the output.
+    echo "$image: not pulled (exit $status; the daemon's reason: $cache/logs/$name.pull.log)"
     if [ "$status" = 124 ]; then
       echo "prepare-images: no registry answered within ${pull_timeout} s: not pulling the others"
       pull_timeout=0

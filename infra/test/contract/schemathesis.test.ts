@@ -91,7 +91,15 @@ test(`when schemathesis ${SCHEMATHESIS_VERSION} fuzzes every operation with all 
 
   const output = fs.readFileSync(path.join(reportDir, 'schemathesis.log'), 'utf8');
   const summary = output.slice(output.lastIndexOf('= SUMMARY ='));
-  if (code !== 0) console.log(output.slice(-60_000));
-  else console.log(summary);
+  console.log(withoutClosingRules(code === 0 ? summary : output.slice(-60_000)));
   expect(code).toBe(0);
 }, 1_200_000);
+
+/**
+ * Schemathesis closes like pytest ("===== 2 warnings in 58.01s ====="), and CI reads a line of
+ * that shape as pytest's verdict on the whole run: with no "passed" in it, as a run that tested
+ * nothing. Its rules are dropped from what the stage prints; the words stay.
+ */
+function withoutClosingRules(text: string): string {
+  return text.replace(/^=+ (.+?) =+$/gm, 'schemathesis: $1');
+}
