@@ -1,5 +1,5 @@
-import { startWorkerLoop, withTransaction } from '@shop/postgres';
-import type { Pool } from 'pg';
+import { startWorkerLoop } from '@shop/postgres';
+import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import type { MessageProducer } from './kafka';
 import { defaultOutboxChannel } from './outbox';
@@ -53,19 +53,15 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { pool, producer } = options;
   const logger = options.logger.child({ component: 'outbox-relay' });
   const batchSize = options.batchSize ?? 100;
+  const lock = publisherLock(pool);
 
-  function publishNextBatch(): Promise<BatchOutcome> {
-    return withTransaction(pool, async (tx) => {
-      // The lock in a statement of its own, before the read: under READ COMMITTED a statement
-      // reads as of its start, so a read in the lock's own statement could start before the last
-      // holder committed, get the lock as it commits, and publish that holder's rows again
-      // (tried; the two-relay test caught it, docs/performance.md).
-      const { rows: lock } = await tx.query<{ held: boolean }>(
-        'SELECT pg_try_advisory_xact_lock($1) AS held',
-        [relayLockKey],
-      );
-      if (!lock[0]?.held) return 'standby';
-      const { rows } = await tx.query<OutboxRow>(
+  async function publishNextBatch(): Promise<BatchOutcome> {
+    const session = await lock.claim();
+    if (!session) return 'standby';
+    return lock.using(session, async () => {
+      // Each statement commits on its own: the lock is the session's, not a transaction's, so a
+      // round is two round trips (read, mark) instead of five (BEGIN, lock, read, mark, COMMIT).
+      const { rows } = await session.query<OutboxRow>(
         `SELECT seq, topic, key, envelope, headers FROM outbox
          WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
         [batchSize],
@@ -82,8 +78,8 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           })),
         );
       } catch (error) {
-        // Committed, not thrown: the failure is recorded and the rows stay unpublished.
-        await tx.query(
+        // Recorded, not thrown: the failure is kept on the rows and they stay unpublished.
+        await session.query(
           'UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = ANY($1::bigint[])',
           [seqs, errorMessage(error)],
         );
@@ -93,7 +89,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         return { publishFailed };
       }
       await options.afterPublish?.(rows.length);
-      await tx.query(
+      await session.query(
         'UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE seq = ANY($1::bigint[])',
         [seqs],
       );
@@ -114,7 +110,87 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       return outcome === 'more' ? 'more' : 'idle';
     },
   });
-  return { stop: () => loop.stop() };
+  return {
+    async stop() {
+      await loop.stop();
+      lock.release();
+    },
+  };
+}
+
+interface PublisherLock {
+  /** The connection holding the lock: kept from an earlier round, or taken now. None: standby. */
+  claim(): Promise<PoolClient | undefined>;
+  /** Runs work on the holding connection; a failed statement gives the lock (and it) up. */
+  using<T>(session: PoolClient, work: () => Promise<T>): Promise<T>;
+  /** Ends the holding session, which frees the lock for a standby relay. */
+  release(): void;
+}
+
+/**
+ * The relay's lock, held by its session (`pg_try_advisory_lock`) on a connection it keeps out of
+ * the pool while it is the publisher. A standby tries on a pooled connection and hands it back.
+ *
+ * Why this is as safe as a lock per transaction: the holder's mark commits before its next
+ * statement, and its session ends (dropping the lock) only after its last statement, so whoever
+ * takes the lock next reads, in a later statement, everything the holder marked. A holder that
+ * dies between publishing and marking gets its batch published again by the next one, the same
+ * window the consumers' inbox already covers. What it trades: a holder that is frozen rather than
+ * dead (stopped, not killed) keeps the lock until its connection is closed, where a per-round
+ * lock would have let a standby take over between two rounds.
+ */
+function publisherLock(pool: Pool): PublisherLock {
+  let holder: PoolClient | undefined;
+  let holderFailure: Error | undefined;
+  const onHolderError = (error: Error) => {
+    holderFailure = error;
+  };
+
+  function drop(reason: Error | true): void {
+    const session = holder;
+    holder = undefined;
+    if (!session) return;
+    session.off('error', onHolderError);
+    // Destroyed, never returned to the pool: a pooled connection must not carry the lock.
+    session.release(reason);
+  }
+
+  return {
+    async claim() {
+      if (holder && holderFailure) drop(holderFailure);
+      if (holder) return holder;
+      const client = await pool.connect();
+      let held: boolean;
+      try {
+        const { rows } = await client.query<{ held: boolean }>(
+          'SELECT pg_try_advisory_lock($1) AS held',
+          [relayLockKey],
+        );
+        held = rows[0]?.held === true;
+      } catch (error) {
+        client.release(error as Error);
+        throw error;
+      }
+      if (!held) {
+        client.release();
+        return undefined;
+      }
+      holderFailure = undefined;
+      // A kept connection has no pool listener; its dying must not crash the process.
+      client.on('error', onHolderError);
+      holder = client;
+      return client;
+    },
+    async using(session, work) {
+      try {
+        return await work();
+      } catch (error) {
+        if (session === holder) drop(error as Error);
+        throw error;
+      }
+    },
+    release: () => drop(true),
+  };
 }
 
 function errorMessage(error: unknown): string {

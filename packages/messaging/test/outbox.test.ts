@@ -71,6 +71,11 @@ async function publishing<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** When the relay marked the row published; undefined until then (waitFor's "not yet"). */
+async function publishedAt(id: string): Promise<Date | undefined> {
+  return (await outboxRow(id))?.published_at ?? undefined;
+}
+
 async function outboxRow(id: string) {
   const { rows } = await bed.pool.query<{ published_at: Date | null }>(
     'SELECT published_at FROM outbox WHERE id = $1',
@@ -134,9 +139,7 @@ test('when the relay dies after publishing and before marking, then the event is
   expect((await outboxRow(event.id))?.published_at).toBeNull();
   expect(await settledCount(before + 1)).toBe(before + 1);
 
-  await publishing(() =>
-    waitFor(async () => (await outboxRow(event.id))?.published_at, { what: 'the second relay' }),
-  );
+  await publishing(() => waitFor(() => publishedAt(event.id), { what: 'the second relay' }));
   expect(await settledCount(before + 2)).toBe(before + 2);
   await waitFor(async () => (await committedBy(bed.kafka, groupId, bed.topic)) === before + 2, {
     what: 'the consumer to get past both copies',
@@ -171,6 +174,66 @@ test('when several relays run at once, then each event is published once and a k
   expect(await arrivalsFor(key)).toEqual(events.map((event) => event.payload.counterId));
   expect(await settledCount(before + events.length)).toBe(before + events.length);
 });
+
+test('when the publishing relay stops, then a standing-by relay takes over and publishes what comes next', async () => {
+  const first = counterEvent(uniqueName('before-handover'));
+  const second = counterEvent(uniqueName('after-handover'));
+  const enqueueEvent = (event: ReturnType<typeof counterEvent>) =>
+    withTransaction(bed.pool, (tx) =>
+      enqueue(tx, { topic: bed.topic, key: event.correlationId, envelope: event }),
+    );
+  const publisher = startOutboxRelay({ pool: bed.pool, producer, logger, pollIntervalMs: 200 });
+  let standby: ReturnType<typeof startOutboxRelay> | undefined;
+  try {
+    await enqueueEvent(first);
+    await waitFor(() => publishedAt(first.id), { what: 'the publisher' });
+    standby = startOutboxRelay({ pool: bed.pool, producer, logger, pollIntervalMs: 200 });
+    await publisher.stop();
+
+    await enqueueEvent(second);
+    await waitFor(() => publishedAt(second.id), {
+      what: 'the relay that stood by',
+    });
+  } finally {
+    await publisher.stop();
+    await standby?.stop();
+  }
+  expect(
+    await waitFor(() => counter(bed.pool, second.payload.counterId), { what: 'the consumer' }),
+  ).toMatchObject({ value: 1 });
+});
+
+test("when the publishing relay's connection is cut, then it takes the lock again and goes on publishing", async () => {
+  const event = counterEvent(uniqueName('after-cut'));
+  await publishing(async () => {
+    await waitFor(async () => (await lockHolders()).length === 1 || undefined, {
+      what: 'the relay to take its lock',
+    });
+    const [cut] = await lockHolders();
+    await bed.pool.query('SELECT pg_terminate_backend($1)', [cut]);
+
+    await withTransaction(bed.pool, (tx) =>
+      enqueue(tx, { topic: bed.topic, key: event.correlationId, envelope: event }),
+    );
+    await waitFor(() => publishedAt(event.id), {
+      what: 'the relay on a new connection',
+    });
+    expect(await lockHolders()).not.toContain(cut);
+  });
+  expect(
+    await waitFor(() => counter(bed.pool, event.payload.counterId), { what: 'the consumer' }),
+  ).toMatchObject({ value: 1 });
+});
+
+/** The backends holding an advisory lock in the test's database: the publishing relay's. */
+async function lockHolders(): Promise<number[]> {
+  const { rows } = await bed.pool.query<{ pid: number }>(
+    `SELECT pid FROM pg_locks
+     WHERE locktype = 'advisory' AND granted
+       AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+  );
+  return rows.map((row) => row.pid);
+}
 
 /**
  * How many messages the topic holds once at least `expected` are visible. An acknowledged send can
