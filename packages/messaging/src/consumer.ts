@@ -6,7 +6,6 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { deadLetterOf, headersOf, type DeadLetterCause } from './dead-letter-message';
 import { postgresInbox, type Inbox } from './inbox';
-import { offsetCommitter } from './offset-committer';
 import { createProducer, type KafkaClient } from './kafka';
 import { waitForTopics } from './topics';
 
@@ -73,12 +72,6 @@ interface ConsumerSettings<TMessage extends { id: string; type: string }, TUnit>
   heartbeatIntervalMs?: number;
   /** How long one fetch waits for new messages (and so how long a stop may wait): 1 s. */
   maxWaitTimeMs?: number;
-  /**
-   * How long a handled message's offset may wait to be committed with others in one request:
-   * 100 ms. After a crash or a rebalance at most that much is read again (and skipped by the
-   * inbox).
-   */
-  commitIntervalMs?: number;
   /** Subscribes to `<prefix><topic>` and parses by the contract topic: see `topicNamespace`. */
   topicPrefix?: string;
   /**
@@ -99,12 +92,12 @@ type Outcome =
 /**
  * At-least-once delivery turned into exactly-once effects:
  *
- * - A message's offset is committed by hand only after the handler's transaction has committed
- *   (or the message has been dead-lettered), a few handled messages at a time
- *   (`offsetCommitter`). A crash before that redelivers the messages; the inbox row written in
- *   each handler's transaction makes the redelivery a no-op.
- * - Each commit carries the group generation, so after a rebalance the broker refuses a stale
- *   one; the new owner of the partition re-reads those messages and finds them in the inbox.
+ * - The offset is committed by hand, per message, only after the handler's transaction has
+ *   committed (or the message has been dead-lettered). A crash before that redelivers the
+ *   message; the inbox row written in the handler's transaction makes the redelivery a no-op.
+ * - Each commit carries the group generation, so after a rebalance the broker refuses a commit
+ *   for a partition this member no longer owns; the error goes back to kafkajs, which rejoins, and
+ *   the new owner re-reads the message and finds it in the inbox.
  * - A message that cannot be read (no value, bad JSON, fails its schema) or keeps failing after
  *   `maxAttempts` goes to `<topic>.dlq` with the error in its headers, then its offset is
  *   committed: a poison message never stops the partition nor crashes the consumer.
@@ -152,14 +145,6 @@ export async function startConsumer<
   const deadLetters = createProducer(kafka);
   const stopping = new AbortController();
   let inFlight: Promise<void> = Promise.resolve();
-  const commits = offsetCommitter({
-    commit: (positions) => consumer.commitOffsets(positions),
-    intervalMs: options.commitIntervalMs ?? 100,
-    // Typically a rebalance took the partition away: its new owner re-reads the messages, which
-    // the inbox then skips.
-    onRefused: (error, positions) =>
-      logger.warn({ err: error, positions }, 'offset commit refused'),
-  });
 
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     logger.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
@@ -263,7 +248,17 @@ export async function startConsumer<
       payload.pause();
       return;
     }
-    commits.handled({ topic, partition, offset: nextOffset(message.offset) });
+    try {
+      await consumer.commitOffsets([{ topic, partition, offset: nextOffset(message.offset) }]);
+    } catch (error) {
+      // Typically a rebalance took the partition away: kafkajs rejoins on this error and the
+      // new owner re-reads the message, which the inbox then skips.
+      logger.warn(
+        { err: error, topic, partition, offset: message.offset },
+        'offset commit refused',
+      );
+      throw error;
+    }
   }
 
   const subscribed = options.topics.map((topic) => `${topicPrefix}${topic}`);
@@ -289,7 +284,6 @@ export async function startConsumer<
     async stop() {
       stopping.abort();
       await inFlight.catch(() => undefined);
-      await commits.flush();
       await consumer.disconnect();
       await deadLetters.disconnect();
     },
