@@ -6,8 +6,9 @@
 #   infra/deploy/docker-engine.sh status
 # An engine that already answers is used as it is and never stopped. Otherwise, as root on Debian,
 # `up` installs Debian's Docker package when dockerd is missing and starts dockerd in its own session, with its
-# pidfile and log in .data/docker/. Compose is built once from its Go module into
-# .cache/docker-compose/<version>/ and linked into the Docker CLI's plugin folder.
+# pidfile and log in .data/docker/. Compose is built once per machine from its Go module into
+# ~/.cache/shop/docker-compose/<version>/ (SHOP_MACHINE_CACHE, as the cluster's binaries) and linked
+# into the Docker CLI's plugin folder, so a fresh clone (CI) reuses it.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=lib.sh
@@ -19,7 +20,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # it is built inside its own module instead, with the ldflags of its Makefile.
 compose_version=v2.40.3
 compose_module=github.com/docker/compose/v2
-compose_cache="$repo_root/.cache/docker-compose/$compose_version"
+machine_cache="${SHOP_MACHINE_CACHE:-${XDG_CACHE_HOME:-${HOME:?}/.cache}/shop}"
+compose_cache="$machine_cache/docker-compose/$compose_version"
 compose_binary="$compose_cache/docker-compose"
 plugin_dir="${DOCKER_CONFIG:-${HOME:?}/.docker}/cli-plugins"
 
