@@ -58,7 +58,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   async function publishNextBatch(): Promise<BatchOutcome> {
     const session = await lock.claim();
     if (!session) return 'standby';
-    return lock.using(session, async () => {
+    return lock.using(async () => {
       // Each statement commits on its own: the lock is the session's, not a transaction's, so a
       // round is two round trips (read, mark) instead of five (BEGIN, lock, read, mark, COMMIT).
       const { rows } = await session.query<OutboxRow>(
@@ -122,7 +122,7 @@ interface PublisherLock {
   /** The connection holding the lock: kept from an earlier round, or taken now. None: standby. */
   claim(): Promise<PoolClient | undefined>;
   /** Runs work on the holding connection; a failed statement gives the lock (and it) up. */
-  using<T>(session: PoolClient, work: () => Promise<T>): Promise<T>;
+  using<T>(work: () => Promise<T>): Promise<T>;
   /** Ends the holding session, which frees the lock for a standby relay. */
   release(): void;
 }
@@ -160,6 +160,10 @@ function publisherLock(pool: Pool): PublisherLock {
       if (holder && holderFailure) drop(holderFailure);
       if (holder) return holder;
       const client = await pool.connect();
+      // Out of the pool's hands from here: its dying must not crash the process, during the
+      // try-lock statement included.
+      holderFailure = undefined;
+      client.on('error', onHolderError);
       let held: boolean;
       try {
         const { rows } = await client.query<{ held: boolean }>(
@@ -168,24 +172,24 @@ function publisherLock(pool: Pool): PublisherLock {
         );
         held = rows[0]?.held === true;
       } catch (error) {
+        client.off('error', onHolderError);
         client.release(error as Error);
         throw error;
       }
       if (!held) {
-        client.release();
+        client.off('error', onHolderError);
+        client.release(holderFailure);
         return undefined;
       }
-      holderFailure = undefined;
-      // A kept connection has no pool listener; its dying must not crash the process.
-      client.on('error', onHolderError);
       holder = client;
       return client;
     },
-    async using(session, work) {
+    async using(work) {
+      const session = holder;
       try {
         return await work();
       } catch (error) {
-        if (session === holder) drop(error as Error);
+        if (session && session === holder) drop(error as Error);
         throw error;
       }
     },
