@@ -20,6 +20,7 @@ import { systemHealth } from './operations/system-health';
 import { declaredBodyLimit } from './proxy/body-limit';
 import { echoTraceparent, forwardedHeaders } from './proxy/forwarded-headers';
 import type { CheckoutGate } from './overload/checkout-gate';
+import type { NewWorkGate } from './overload/new-work-gate';
 import type { UpstreamProxies } from './proxy/upstream-proxy';
 import type { RateLimitStore } from './rate-limit/limiter';
 import type { Policy } from './rate-limit/headers';
@@ -46,11 +47,14 @@ export interface AppDependencies {
   deadLetters: DeadLetterDesk;
   /** Sheds `POST /api/orders` while the order service reports full. */
   checkoutGate: CheckoutGate;
+  /** Sheds new work (browsing, carts) while the shop is behind. */
+  newWorkGate: NewWorkGate;
 }
 
 /**
  * The order is the design: documentation is static and served before anything costs a Redis
- * call; every other `/api` request is counted per address before its token is verified (so a
+ * call; new work is refused first while the shop is behind (it must cost as
+ * little as possible); every other `/api` request is counted per address before its token is verified (so a
  * flood of forged tokens is limited too) — and per user in the same call when the token was
  * verified lately — then authenticated per contracts' routes, a new checkout shed here while the
  * order service reports full, counted per user if it was not yet, stripped of identity headers
@@ -93,6 +97,7 @@ export function buildApp(deps: AppDependencies): Express {
       app.use(docsRoutes(config.PUBLIC_URL));
       app.use(webSite());
 
+      app.use('/api', deps.newWorkGate.middleware);
       app.use('/api', limits(address, knownUser));
       app.use(methodNotAllowed());
       app.post(['/api/auth/login', '/api/auth/register'], limits(logins));
@@ -103,7 +108,10 @@ export function buildApp(deps: AppDependencies): Express {
           deps.breakers,
           config.HEALTH_CHECK_TIMEOUT,
           deps.readConsumerLag,
-          () => deps.checkoutGate.view(),
+          () => ({
+            checkoutGate: deps.checkoutGate.view(),
+            newWorkGate: deps.newWorkGate.view(),
+          }),
         ),
       );
       app.use(deadLetterRoutes(deps.deadLetters, deps.verifier));

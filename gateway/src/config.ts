@@ -43,6 +43,19 @@ export const configSchema = baseConfigSchema.extend({
    * admissions (retry-pacer.ts); false passes on the order service's Retry-After alone.
    */
   CHECKOUT_PACE_RETRIES: envVar.boolean().default(true),
+  /**
+   * New work (browsing, carts; not orders) is refused in a growing share while the shop is behind
+   * (new-work-gate.ts, decision 0005); false only reports the signals.
+   */
+  SHED_NEW_WORK: envVar.boolean().default(true),
+  /** Behind: the gateway's event loop later than this (all new work refused at twice it). */
+  SHED_EVENT_LOOP_DELAY: envVar.durationMs().default(100),
+  /**
+   * Behind: the median time new work let in takes through the shop above this. 0 (the default):
+   * not a reason — on two cores at 4× capacity it refused half the carts and neither sped up the
+   * rest nor raised checkouts (docs/performance.md), so it stays a knob to try elsewhere.
+   */
+  SHED_NEW_WORK_LATENCY: envVar.durationMs().default(0),
   /** Per upstream `/health/ready` probe of `/api/system/health`, and for its consumer lag read. */
   HEALTH_CHECK_TIMEOUT: envVar.durationMs().default(1_000),
   /** Only for the consumer lag of `/api/system/health` (`null` without it): it consumes nothing. */

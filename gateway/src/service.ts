@@ -4,6 +4,7 @@ import type { Config } from './config';
 import { kafkaDeadLetterDesk, noDeadLetterDesk } from './operations/dead-letters';
 import { gatewayKafka, systemLagReader } from './operations/system-lag';
 import { checkoutGate } from './overload/checkout-gate';
+import { newWorkGate } from './overload/new-work-gate';
 import { createUpstreamProxies } from './proxy/upstream-proxy';
 import { redisRateLimitStore } from './rate-limit/limiter';
 import { createRedis, waitForRedis } from './redis';
@@ -30,6 +31,12 @@ export const startService = defineService<Config, HostOptions>(async (host) => {
   });
   host.onStop('upstream connections', () => proxies.close());
   const kafka = gatewayKafka(config, logger);
+  const shedding = newWorkGate({
+    targetDelayMs: config.SHED_NEW_WORK ? config.SHED_EVENT_LOOP_DELAY : 0,
+    targetLatencyMs: config.SHED_NEW_WORK ? config.SHED_NEW_WORK_LATENCY : 0,
+    registry: host.metrics(),
+  });
+  host.onStop('new-work gate', () => shedding.stop());
   return buildApp({
     config,
     logger,
@@ -47,6 +54,7 @@ export const startService = defineService<Config, HostOptions>(async (host) => {
       paceRetries: config.CHECKOUT_PACE_RETRIES,
       registry: host.metrics(),
     }),
+    newWorkGate: shedding,
   });
 });
 

@@ -4,7 +4,6 @@ import {
   readinessSchema,
   type BreakerTransition,
   type CheckoutAdmission,
-  type CheckoutGate,
   type SystemHealth,
   type UpstreamHealth,
 } from '@shop/contracts';
@@ -115,7 +114,7 @@ function overallStatus(upstreams: UpstreamHealth[]): SystemHealth['status'] {
 /**
  * Asks every upstream's `/health/ready` at once and reads each breaker, while the consumer lag is
  * read beside them, and so is the order service's admission control (the slowest bounds the
- * answer). Probes go around the breakers: they report
+ * answer); the gateway's own gates report how much they are shedding. Probes go around the breakers: they report
  * what is, and must not trip anything. Lag does not change `status`: a backlog is slow, not down.
  */
 export function systemHealth(
@@ -123,7 +122,7 @@ export function systemHealth(
   breakers: BreakerRegistry,
   timeoutMs: number,
   readConsumerLag: LagReader,
-  readCheckoutGate: () => CheckoutGate,
+  readGates: () => Pick<SystemHealth, 'checkoutGate' | 'newWorkGate'>,
 ): RequestHandler {
   return async (_req, res) => {
     const [results, consumerLag, admission] = await Promise.all([
@@ -137,7 +136,7 @@ export function systemHealth(
       upstreams: results,
       consumerLag,
       checkoutAdmission: admission,
-      checkoutGate: readCheckoutGate(),
+      ...readGates(),
     };
     res.setHeader('Cache-Control', 'no-store');
     res.json(body);

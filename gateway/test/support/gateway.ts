@@ -52,6 +52,8 @@ export async function startGateway(
     JWT_ISSUER: issuer.issuer,
     JWT_AUDIENCE: issuer.audience,
     PUBLIC_URL: 'https://shop.example',
+    // The test runner shares this event loop; event-loop-gate.test.ts turns the gate on.
+    SHED_NEW_WORK: 'false',
     ...Object.fromEntries(
       upstreamNames.map((name) => [`${name.toUpperCase()}_URL`, stubs[name].url]),
     ),

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
+import type { NewWorkGate } from '@shop/contracts';
 import { startChaosBed } from '../chaos/chaos-bed';
 import { allOrders, isTerminal, type OrderView } from '../chaos/evidence';
 import { ExchangeLog, gatewayClient } from '../chaos/gateway-client';
@@ -42,6 +43,12 @@ export interface Level {
   gatewayRefusalP99Ms?: number;
   /** Arrivals that found every shopper of the pool busy, so were never made. */
   notMade?: number;
+  /** Journeys turned away at the cart: the shop refused (503/429) every add. */
+  cartsRefused?: number;
+  /** New work (browsing, carts) the gateway refused while the shop was behind (its new-work gate). */
+  shedForLoopDelay?: number;
+  /** The gateway's event-loop delay as its gate measured it, sampled every 2 s: median and most. */
+  gatewayLoopDelayMs?: { median: number; max: number };
   /**
    * The load generator's own event-loop delay, p99: what it adds to every latency it measures
    * (it shares the two cores with the system).
@@ -104,11 +111,11 @@ export async function runOverloadCurve(): Promise<BenchReport> {
       const began = Date.now();
       const lag = monitorEventLoopDelay({ resolution: 10 });
       lag.enable();
-      await new Promise((resolve) => setTimeout(resolve, windowSeconds * 1000));
+      const gatewayLoop = await sampleGatewayLoop(client, windowSeconds * 1000);
       lag.disable();
       const ended = Date.now();
       load.stopPlacing();
-      const { noIdleShopper } = await load.finished;
+      const { noIdleShopper, cartsRefused } = await load.finished;
       const inWindow = ((await allOrders(client, shoppers)) ?? []).filter((order) => {
         const end = endOf(order);
         return end !== undefined && Date.parse(end) >= began && Date.parse(end) < ended;
@@ -140,6 +147,9 @@ export async function runOverloadCurve(): Promise<BenchReport> {
         refusedAtGateway: atGateway.length,
         gatewayRefusalP99Ms: atGateway.length ? percentile(atGateway, 99) : 0,
         notMade: noIdleShopper,
+        cartsRefused,
+        shedForLoopDelay: gatewayLoop.shed,
+        gatewayLoopDelayMs: gatewayLoop.delayMs,
         generatorLagP99Ms: Math.round(lag.percentile(99) / 1e6),
         p50Ms: sagaMs.length ? percentile(sagaMs, 50) : 0,
         p99Ms: sagaMs.length ? percentile(sagaMs, 99) : 0,
@@ -149,8 +159,10 @@ export async function runOverloadCurve(): Promise<BenchReport> {
           `saga p50 ${level.p50Ms} ms p99 ${level.p99Ms} ms, ${level.timedOut} timed out, ` +
           `${level.refused} checkouts refused (p99 ${level.refusalP99Ms} ms to the 503; ` +
           `${level.refusedAtGateway} by the gateway, p99 ${level.gatewayRefusalP99Ms} ms), ` +
-          `${level.notMade} arrivals found no idle shopper, load generator's event-loop delay ` +
-          `p99 ${level.generatorLagP99Ms} ms`,
+          `${level.notMade} arrivals found no idle shopper, ${cartsRefused} turned away at the ` +
+          `cart (${gatewayLoop.shed} requests shed by the gateway's new-work gate; its loop delay ` +
+          `median ${gatewayLoop.delayMs.median} ms, most ${gatewayLoop.delayMs.max} ms), ` +
+          `load generator's event-loop delay p99 ${level.generatorLagP99Ms} ms`,
       );
       levels.push(level);
       // The next level starts from an empty pipeline.
@@ -186,6 +198,16 @@ export async function runOverloadCurve(): Promise<BenchReport> {
           { metric: `refusal p99 ${at}`, value: level.refusalP99Ms ?? 0, unit: 'ms' },
           { metric: `arrivals not made ${at}`, value: level.notMade ?? 0, unit: 'arrivals' },
           {
+            metric: `turned away at the cart ${at}`,
+            value: level.cartsRefused ?? 0,
+            unit: 'journeys',
+          },
+          {
+            metric: `new work shed by the gateway ${at}`,
+            value: level.shedForLoopDelay ?? 0,
+            unit: '503s',
+          },
+          {
             metric: `load generator event-loop delay p99 ${at}`,
             value: level.generatorLagP99Ms ?? 0,
             unit: 'ms',
@@ -196,6 +218,41 @@ export async function runOverloadCurve(): Promise<BenchReport> {
   } finally {
     await bed.stop();
   }
+}
+
+/**
+ * Waits `ms` while reading the gateway's event-loop gate from `/api/system/health` every 2 s: the
+ * delay it measured, and how many requests it shed meanwhile.
+ */
+async function sampleGatewayLoop(
+  client: ReturnType<typeof gatewayClient>,
+  ms: number,
+): Promise<{ shed: number; delayMs: { median: number; max: number } }> {
+  const read = async () => {
+    const answer = await client.request('probe', 'GET', '/api/system/health', { timeoutMs: 3_000 });
+    return answer.status === 200
+      ? (answer.body as { newWorkGate?: NewWorkGate }).newWorkGate
+      : undefined;
+  };
+  const first = await read();
+  const delays: number[] = [];
+  let last = first;
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, until - Date.now())));
+    const seen = await read();
+    if (seen) {
+      delays.push(seen.delayMs);
+      last = seen;
+    }
+  }
+  return {
+    shed: first && last ? last.shed - first.shed : 0,
+    delayMs: {
+      median: delays.length ? percentile(delays, 50) : 0,
+      max: delays.length ? Math.max(...delays) : 0,
+    },
+  };
 }
 
 /**

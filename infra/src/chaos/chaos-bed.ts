@@ -14,6 +14,14 @@ export interface ChaosBed {
 }
 
 /**
+ * Experiments and benchmarks meet the gateway as it is deployed: it sheds new work while the shop
+ * is behind (gateway/src/overload/new-work-gate.ts), which the testbed turns off for the
+ * functional tests. `SHED_NEW_WORK=false pnpm chaos flash-sale` (or `pnpm bench overload`) runs
+ * without it, for a before and after; so may a caller's `extraEnv`.
+ */
+const sheddingAsDeployed = { SHED_NEW_WORK: process.env.SHED_NEW_WORK ?? 'true' };
+
+/**
  * The whole system as supervised processes, with the catalog's callers (cart, order, gateway)
  * configured to reach it through a latency proxy. The catalog's port is only known once the bed
  * runs, so the proxy starts first without a target (connections close at once) and learns it
@@ -42,7 +50,12 @@ export async function startChaosBed(
     };
     bed = await startTestbed(
       [...processNames],
-      Object.fromEntries(processNames.map((name) => [name, { ...extraEnv[name], ...env[name] }])),
+      Object.fromEntries(
+        processNames.map((name) => [
+          name,
+          { ...(name === 'gateway' ? sheddingAsDeployed : {}), ...extraEnv[name], ...env[name] },
+        ]),
+      ),
     );
   } catch (error) {
     await catalogProxy.close();

@@ -45,6 +45,8 @@ export interface LoadOutcome {
   emptyCart: number;
   /** Open loop: arrivals that found every shopper still busy with an earlier checkout. */
   noIdleShopper: number;
+  /** Journeys that ended before checkout because the shop refused (503/429) every add to the cart. */
+  cartsRefused: number;
 }
 
 export interface Load {
@@ -119,6 +121,7 @@ export function startLoad(options: LoadOptions): Load {
     abandoned: 0,
     emptyCart: 0,
     noIdleShopper: 0,
+    cartsRefused: 0,
   };
   let placing = true;
 
@@ -136,6 +139,7 @@ export function startLoad(options: LoadOptions): Load {
     if (Math.random() < 0.5) wanted.add(pick(plentiful));
     if (scarce && Math.random() < 0.3) wanted.add(scarce);
     let added = 0;
+    let refused = false;
     for (const product of wanted) {
       for (let attempt = 0; attempt < 3; attempt += 1) {
         const answer = await client.request('cart', 'POST', '/api/cart/items', {
@@ -147,9 +151,11 @@ export function startLoad(options: LoadOptions): Load {
         });
         if (answer.status === 200) added += 1;
         if (!isFailure(answer.status)) break;
-        await pause(300);
+        refused = answer.status === 503 || answer.status === 429;
+        await pause(retryDelayMs(answer, attempt));
       }
     }
+    if (added === 0 && refused) outcome.cartsRefused += 1;
     return added > 0;
   }
 

@@ -1,4 +1,4 @@
-import type { CheckoutAdmission } from '@shop/contracts';
+import type { CheckoutAdmission, NewWorkGate } from '@shop/contracts';
 import { percentile } from '../bench/report';
 import { isFailure, type ExchangeLog, type GatewayClient } from './gateway-client';
 import type { Timeline } from './timeline';
@@ -20,6 +20,8 @@ export interface Sample {
   breakers: Record<string, string>;
   /** The order service's admission control (limit, sagas in flight, checkouts shed so far). */
   admission: CheckoutAdmission | null;
+  /** The gateway's event-loop delay and the new work it refused for it so far. */
+  eventLoop: NewWorkGate | null;
 }
 
 export interface ProbeOptions {
@@ -63,7 +65,11 @@ export function startProbe(options: ProbeOptions): Probe {
     ]);
     const healthBody =
       health.status === 200
-        ? (health.body as { upstreams?: UpstreamView[]; checkoutAdmission?: CheckoutAdmission })
+        ? (health.body as {
+            upstreams?: UpstreamView[];
+            checkoutAdmission?: CheckoutAdmission;
+            newWorkGate?: NewWorkGate;
+          })
         : {};
     const upstreams = healthBody.upstreams ?? [];
     for (const upstream of upstreams) {
@@ -95,6 +101,7 @@ export function startProbe(options: ProbeOptions): Probe {
       pendingSeenByShoppers: options.pendingSeenByShoppers(),
       breakers: Object.fromEntries(upstreams.map((u) => [u.name, u.breaker])),
       admission: healthBody.checkoutAdmission ?? null,
+      eventLoop: healthBody.newWorkGate ?? null,
     });
   }
 

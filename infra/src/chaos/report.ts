@@ -91,6 +91,7 @@ const sampleCells = (s: Sample) => [
   s.inFlightOrders === null ? '?' : String(s.inFlightOrders),
   String(s.pendingSeenByShoppers),
   s.admission ? `${s.admission.limit} / ${s.admission.shed}` : '-',
+  s.eventLoop ? `${s.eventLoop.delayMs} / ${s.eventLoop.shed}` : '-',
   Object.keys(s.breakers).length === 0
     ? '(gateway silent)'
     : Object.entries(s.breakers)
@@ -139,6 +140,7 @@ function secondsTable(samples: Sample[]): string {
       'in-flight',
       'pending(users)',
       'limit / shed',
+      'gw loop ms / shed',
       'breakers not closed',
     ],
     rows,

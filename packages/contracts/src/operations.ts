@@ -103,6 +103,38 @@ export const checkoutGateSchema = z
   })
   .openapi('CheckoutGate');
 
+/** The gateway's shedding of new work (browsing, carts) while the shop is behind (0005). */
+export const newWorkGateSchema = z
+  .object({
+    targetDelayMs: z.number().int().min(0).openapi({
+      description:
+        "The gateway's event-loop delay it keeps under by refusing new work; 0: not a reason",
+    }),
+    delayMs: z
+      .number()
+      .int()
+      .min(0)
+      .openapi({ description: 'The event-loop delay over the last quarter second' }),
+    targetLatencyMs: z.number().int().min(0).openapi({
+      description:
+        'The median time of new work let in that it keeps under by refusing some; 0: not a reason',
+    }),
+    latencyMs: z.number().int().min(0).openapi({
+      description:
+        'The median time new work took over the last quarter second (0 with too few answers)',
+    }),
+    shedShare: z.number().min(0).max(1).openapi({
+      description:
+        'The share of new work being refused now: 0 up to the targets, 1 at twice either',
+    }),
+    shed: z
+      .number()
+      .int()
+      .min(0)
+      .openapi({ description: 'Requests this gateway process refused this way since it started' }),
+  })
+  .openapi('NewWorkGate');
+
 /** `degraded`: the gateway is up but at least one upstream is down or its breaker is not closed. */
 export const systemHealthSchema = z
   .object({
@@ -117,6 +149,7 @@ export const systemHealthSchema = z
       description: '`null` when the order service could not be asked, or admits everything',
     }),
     checkoutGate: checkoutGateSchema,
+    newWorkGate: newWorkGateSchema,
   })
   .openapi('SystemHealth');
 
@@ -130,4 +163,5 @@ export type UpstreamHealth = z.infer<typeof upstreamHealthSchema>;
 export type ConsumerLag = z.infer<typeof consumerLagSchema>;
 export type CheckoutAdmission = z.infer<typeof checkoutAdmissionSchema>;
 export type CheckoutGate = z.infer<typeof checkoutGateSchema>;
+export type NewWorkGate = z.infer<typeof newWorkGateSchema>;
 export type SystemHealth = z.infer<typeof systemHealthSchema>;

@@ -1,14 +1,17 @@
-import type { CheckoutAdmission, CheckoutGate } from '@shop/contracts';
+import type { CheckoutAdmission, CheckoutGate, NewWorkGate } from '@shop/contracts';
 import { perSecond } from './format';
 import { Panel } from './panel';
 
 export function CheckoutAdmissionPanel({
   admission,
   gate,
+  newWork,
   loaded,
 }: {
   admission: CheckoutAdmission | null | undefined;
   gate: CheckoutGate | undefined;
+  /** The gateway's shedding of browsing and carts while its event loop is behind. */
+  newWork: NewWorkGate | undefined;
   loaded: boolean;
 }) {
   return (
@@ -66,6 +69,23 @@ export function CheckoutAdmissionPanel({
                 <div>
                   <dt>Retry-After told</dt>
                   <dd>{gate.retryAfterSeconds} s</dd>
+                </div>
+              </>
+            )}
+            {newWork && (
+              <>
+                <div>
+                  <dt>Gateway loop delay</dt>
+                  <dd className={newWork.shedShare > 0 ? 'warn' : undefined}>
+                    {newWork.delayMs} ms
+                  </dd>
+                </div>
+                <div>
+                  <dt>Browsing and carts shed</dt>
+                  <dd className={newWork.shed > 0 ? 'warn' : undefined}>
+                    {newWork.shed}
+                    {newWork.shedShare > 0 && ` (now ${Math.round(newWork.shedShare * 100)} %)`}
+                  </dd>
                 </div>
               </>
             )}

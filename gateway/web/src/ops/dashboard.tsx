@@ -80,6 +80,7 @@ export function Dashboard({ token }: { token: string }) {
         <CheckoutAdmissionPanel
           admission={health.data?.checkoutAdmission}
           gate={health.data?.checkoutGate}
+          newWork={health.data?.newWorkGate}
           loaded={health.data !== undefined}
         />
         <SagasPanel

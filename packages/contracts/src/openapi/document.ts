@@ -25,7 +25,8 @@ const problemResponses: Record<ProblemStatus, { name: string; description: strin
   500: { name: 'InternalError', description: 'An unexpected failure; retrying may help' },
   503: {
     name: 'ServiceUnavailable',
-    description: 'An upstream is down or its circuit is open; retry after `Retry-After` seconds',
+    description:
+      'An upstream is down or its circuit is open, or the shop is refusing new work while overloaded; retry after `Retry-After` seconds',
   },
   504: { name: 'GatewayTimeout', description: 'An upstream did not answer in time' },
 };
