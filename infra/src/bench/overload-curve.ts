@@ -11,7 +11,8 @@ import { Timeline } from '../chaos/timeline';
 import { repoRoot } from '../paths';
 import { writeChart } from './chart';
 import { percentile, reportsDir, type BenchReport, type Figure } from './report';
-import { registerShoppers } from './system';
+import { cpuBetween, sampleTrees } from './proc';
+import { registerShoppers, systemRoots } from './system';
 
 /**
  * Goodput and saga latency against offered load: checkouts arrive on a clock (an open loop) at
@@ -47,6 +48,11 @@ export interface Level {
   cartsRefused?: number;
   /** New work (browsing, carts) the gateway refused while the shop was behind (its new-work gate). */
   shedForLoopDelay?: number;
+  /**
+   * Share of a core each process used in the window (the load generator as `load generator`):
+   * where the two cores went.
+   */
+  cpuPercent?: Record<string, number>;
   /** The gateway's event-loop delay as its gate measured it, sampled every 2 s: median and most. */
   gatewayLoopDelayMs?: { median: number; max: number };
   /**
@@ -93,6 +99,7 @@ export async function runOverloadCurve(): Promise<BenchReport> {
       Math.ceil(Math.max(...shares) * capacity * shoppersPerArrival),
     );
     const levels: Level[] = [];
+    const roots = systemRoots(bed);
     for (const share of shares) {
       const offered = share * capacity;
       const exchanges = new ExchangeLog();
@@ -111,9 +118,17 @@ export async function runOverloadCurve(): Promise<BenchReport> {
       const began = Date.now();
       const lag = monitorEventLoopDelay({ resolution: 10 });
       lag.enable();
+      const cpuAtStart = sampleTrees(roots);
+      const generatorAtStart = process.cpuUsage();
       const gatewayLoop = await sampleGatewayLoop(client, windowSeconds * 1000);
+      const cpuMs = cpuBetween(cpuAtStart, sampleTrees(roots));
+      const generator = process.cpuUsage(generatorAtStart);
       lag.disable();
       const ended = Date.now();
+      const cpuPercent = sharesOfACore(
+        { ...cpuMs, 'load generator': (generator.user + generator.system) / 1000 },
+        ended - began,
+      );
       load.stopPlacing();
       const { noIdleShopper, cartsRefused } = await load.finished;
       const inWindow = ((await allOrders(client, shoppers)) ?? []).filter((order) => {
@@ -150,6 +165,7 @@ export async function runOverloadCurve(): Promise<BenchReport> {
         cartsRefused,
         shedForLoopDelay: gatewayLoop.shed,
         gatewayLoopDelayMs: gatewayLoop.delayMs,
+        cpuPercent,
         generatorLagP99Ms: Math.round(lag.percentile(99) / 1e6),
         p50Ms: sagaMs.length ? percentile(sagaMs, 50) : 0,
         p99Ms: sagaMs.length ? percentile(sagaMs, 99) : 0,
@@ -163,6 +179,11 @@ export async function runOverloadCurve(): Promise<BenchReport> {
           `cart (${gatewayLoop.shed} requests shed by the gateway's new-work gate; its loop delay ` +
           `median ${gatewayLoop.delayMs.median} ms, most ${gatewayLoop.delayMs.max} ms), ` +
           `load generator's event-loop delay p99 ${level.generatorLagP99Ms} ms`,
+      );
+      console.log(
+        `    CPU, % of a core: ${Object.entries(cpuPercent)
+          .map(([name, percent]) => `${name} ${percent}`)
+          .join(', ')}`,
       );
       levels.push(level);
       // The next level starts from an empty pipeline.
@@ -218,6 +239,15 @@ export async function runOverloadCurve(): Promise<BenchReport> {
   } finally {
     await bed.stop();
   }
+}
+
+/** CPU ms over a window as % of one core, busiest first. */
+function sharesOfACore(cpuMs: Record<string, number>, windowMs: number): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(cpuMs)
+      .sort(([, a], [, b]) => b - a)
+      .map(([name, ms]) => [name, Math.round((ms / windowMs) * 100)]),
+  );
 }
 
 /**

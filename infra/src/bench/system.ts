@@ -62,7 +62,8 @@ function profilerEnv(folder: string | undefined): TestbedEnv {
 const admissionOff = process.env.BENCH_ADMISSION === 'off';
 
 /** The root process of every part of the system, the infrastructure included. */
-function systemRoots(bed: ChaosBed): Record<string, number> {
+/** The process tree of each service and of Kafka, Redis and PostgreSQL, by name. */
+export function systemRoots(bed: ChaosBed): Record<string, number> {
   const roots: Record<string, number> = {};
   for (const name of bed.bed.names) roots[name] = bed.bed.process(name).pid;
   const kafka = readPid(path.join(dataDir, 'kafka', 'kafka.pid'));
