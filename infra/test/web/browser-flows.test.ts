@@ -1,3 +1,4 @@
+import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -36,6 +37,12 @@ beforeAll(async () => {
   // The chaos bed: the whole system with the catalog behind a latency proxy, and a chaos control
   // the gateway forwards the console's chaos requests to (as `SHOP_CHAOS=on npm start` has).
   const chaosPort = await freePort();
+  // Held until the chaos control listens on it: in the ~20 s the bed takes to start, the kernel
+  // could otherwise give this port to one of its outgoing connections (EADDRINUSE, seen once).
+  const placeholder = http
+    .createServer()
+    .on('error', () => {})
+    .listen(chaosPort, '127.0.0.1');
   [chaosBed, browser] = await Promise.all([
     startChaosBed({
       payment: { PROCESSOR_RETRY_BASE: '20ms', PROCESSOR_RETRY_MAX: '100ms' },
@@ -52,6 +59,7 @@ beforeAll(async () => {
     launchChromium(),
   ]);
   bed = chaosBed.bed;
+  await new Promise((resolve) => placeholder.close(resolve));
   control = await startChaosControl({
     target: chaosBed.target,
     experiments,
