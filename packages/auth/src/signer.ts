@@ -36,13 +36,16 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
   return {
     async sign({ sub, role, email, name }) {
       key ??= importJWK(options.privateJwk, signingAlgorithm);
+      // One reading of the clock for both claims: read twice, a token signed as the second turns
+      // would live ttl + 1 s, which verifiers refuse when the ttl is the one-hour maximum.
+      const issuedAt = Math.floor(Date.now() / 1000);
       return new SignJWT({ role, email, ...(name === undefined ? {} : { name }) })
         .setProtectedHeader({ alg: signingAlgorithm, kid: options.privateJwk.kid, typ: 'JWT' })
         .setSubject(sub)
         .setIssuer(options.issuer)
         .setAudience(options.audience)
-        .setIssuedAt()
-        .setExpirationTime(`${options.ttlSeconds}s`)
+        .setIssuedAt(issuedAt)
+        .setExpirationTime(issuedAt + options.ttlSeconds)
         .sign(await key);
     },
   };

@@ -63,6 +63,31 @@ async function rejection(promise: Promise<unknown>): Promise<AppError> {
 }
 
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/**
+ * Runs `work` with a clock that moves on `stepMs` each time it is read (from half past a second),
+ * so code that reads it twice sees two different seconds, as it may on a loaded machine.
+ */
+async function whileEachClockReadingTakes<T>(stepMs: number, work: () => Promise<T>): Promise<T> {
+  const RealDate = Date;
+  let reading = Math.floor(RealDate.now() / 1000) * 1000 + 500;
+  const tick = () => (reading += stepMs) - stepMs;
+  class TickingDate extends RealDate {
+    constructor(...args: []) {
+      if (args.length > 0) super(...args);
+      else super(tick());
+    }
+    static override now() {
+      return tick();
+    }
+  }
+  globalThis.Date = TickingDate as DateConstructor;
+  try {
+    return await work();
+  } finally {
+    globalThis.Date = RealDate;
+  }
+}
 const now = () => Math.floor(Date.now() / 1000);
 
 describe('token signing and verification', () => {
@@ -72,6 +97,23 @@ describe('token signing and verification', () => {
     const user = await verifierFor().verify(token);
 
     expect(user).toEqual({ id: customer.sub, role: 'customer', email: customer.email });
+  });
+
+  test('when a one-hour token is signed while the clock turns a second, then it is still accepted', async () => {
+    const oneHourSigner = createTokenSigner({
+      privateJwk: key,
+      issuer,
+      audience,
+      ttlSeconds: 3600,
+    });
+    const token = await whileEachClockReadingTakes(700, () => oneHourSigner.sign(customer));
+
+    const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as {
+      iat: number;
+      exp: number;
+    };
+    expect(claims.exp - claims.iat).toBe(3600);
+    await expect(verifierFor().verify(token)).resolves.toMatchObject({ id: customer.sub });
   });
 
   test('when verifying many tokens, then the JWKS is fetched once', async () => {
