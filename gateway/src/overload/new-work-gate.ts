@@ -82,8 +82,12 @@ const fewestForLatency = 8;
 /** Signing in hashes a password, slow on purpose: its time says nothing about queues. */
 const isTimed = (req: Request) => !req.path.startsWith('/auth/');
 
+/** The median of the times new work took in a window, or 0 when too few answers came. */
+function latencyOf(took: number[]): number {
+  return took.length < fewestForLatency ? 0 : median(took);
+}
+
 function median(values: number[]): number {
-  if (values.length < fewestForLatency) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
 }
@@ -147,7 +151,7 @@ export function newWorkGate({
   // Read also when a target is 0: the signals are worth seeing on /api/system/health either way.
   const timer = setInterval(() => {
     delayMs = meter.read();
-    latencyMs = median(took);
+    latencyMs = latencyOf(took);
     took = [];
     shedShare = Math.max(overshoot(delayMs, targetDelayMs), overshoot(latencyMs, targetLatencyMs));
   }, windowMs);
