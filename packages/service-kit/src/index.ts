@@ -54,7 +54,13 @@ export {
   observedGauge,
 } from './metrics';
 export { createApp, type AppOptions } from './app';
-export { closeServer, startServer, type RunningServer, type ServerOptions } from './server';
+export {
+  closeServer,
+  keepAliveTimeoutMs,
+  startServer,
+  type RunningServer,
+  type ServerOptions,
+} from './server';
 export {
   announceClosing,
   onServerClosing,
