@@ -44,6 +44,11 @@ export interface Level {
   gatewayRefusalP99Ms?: number;
   /** Arrivals that found every shopper of the pool busy, so were never made. */
   notMade?: number;
+  /**
+   * Requests of any kind that got no answer at all in the window (the client's 10 s timeout, or
+   * a reset): work left to time out instead of being refused.
+   */
+  unanswered?: number;
   /** Journeys turned away at the cart: the shop refused (503/429) every add. */
   cartsRefused?: number;
   /** New work (browsing, carts) the gateway refused while the shop was behind (its new-work gate). */
@@ -162,6 +167,7 @@ export async function runOverloadCurve(): Promise<BenchReport> {
         refusedAtGateway: atGateway.length,
         gatewayRefusalP99Ms: atGateway.length ? percentile(atGateway, 99) : 0,
         notMade: noIdleShopper,
+        unanswered: exchanges.between(began, ended).filter((e) => e.status === 0).length,
         cartsRefused,
         shedForLoopDelay: gatewayLoop.shed,
         gatewayLoopDelayMs: gatewayLoop.delayMs,
@@ -175,7 +181,8 @@ export async function runOverloadCurve(): Promise<BenchReport> {
           `saga p50 ${level.p50Ms} ms p99 ${level.p99Ms} ms, ${level.timedOut} timed out, ` +
           `${level.refused} checkouts refused (p99 ${level.refusalP99Ms} ms to the 503; ` +
           `${level.refusedAtGateway} by the gateway, p99 ${level.gatewayRefusalP99Ms} ms), ` +
-          `${level.notMade} arrivals found no idle shopper, ${cartsRefused} turned away at the ` +
+          `${level.notMade} arrivals found no idle shopper, ${level.unanswered} requests ` +
+          `unanswered (client timeout or reset), ${cartsRefused} turned away at the ` +
           `cart (${gatewayLoop.shed} requests shed by the gateway's new-work gate; its loop delay ` +
           `median ${gatewayLoop.delayMs.median} ms, most ${gatewayLoop.delayMs.max} ms), ` +
           `load generator's event-loop delay p99 ${level.generatorLagP99Ms} ms`,
@@ -218,6 +225,11 @@ export async function runOverloadCurve(): Promise<BenchReport> {
           { metric: `checkouts refused ${at}`, value: level.refused, unit: '503s' },
           { metric: `refusal p99 ${at}`, value: level.refusalP99Ms ?? 0, unit: 'ms' },
           { metric: `arrivals not made ${at}`, value: level.notMade ?? 0, unit: 'arrivals' },
+          {
+            metric: `requests unanswered ${at}`,
+            value: level.unanswered ?? 0,
+            unit: 'requests',
+          },
           {
             metric: `turned away at the cart ${at}`,
             value: level.cartsRefused ?? 0,
