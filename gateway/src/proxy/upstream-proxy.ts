@@ -6,7 +6,7 @@ import http, {
 import type { Request, RequestHandler, Response } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { createBreaker, type Breaker, type BreakerRegistry } from '@shop/resilience';
-import { AppError, keepAliveTimeoutMs, onServerClosing } from '@shop/service-kit';
+import { AppError, onServerClosing } from '@shop/service-kit';
 import { upstreamFor, type Upstream } from '../upstreams';
 
 export interface BreakerSettings {
@@ -202,9 +202,9 @@ export function createUpstreamProxies(
   const agents: http.Agent[] = [];
   const breakers = new Map<string, Breaker<[Request, Response], void>>();
   for (const upstream of upstreams) {
-    // Kept-alive connections per upstream; idle ones are dropped 5 s before the services'
-    // keep-alive timeout, so the gateway never writes to a socket the service has just closed.
-    const agent = new http.Agent({ keepAlive: true, timeout: keepAliveTimeoutMs - 5_000 });
+    // Kept-alive connections per upstream; idle ones are dropped before Node's default 5 s
+    // server keep-alive timeout, so the gateway rarely writes to a socket the service just closed.
+    const agent = new http.Agent({ keepAlive: true, timeout: 4_000 });
     agents.push(agent);
     const breaker = createBreaker(
       upstream.name,

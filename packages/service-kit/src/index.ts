@@ -54,13 +54,7 @@ export {
   observedGauge,
 } from './metrics';
 export { createApp, type AppOptions } from './app';
-export {
-  closeServer,
-  keepAliveTimeoutMs,
-  startServer,
-  type RunningServer,
-  type ServerOptions,
-} from './server';
+export { closeServer, startServer, type RunningServer, type ServerOptions } from './server';
 export {
   announceClosing,
   onServerClosing,
