@@ -85,6 +85,36 @@ export async function supervise(
   };
 }
 
+export interface ServiceStart {
+  name: ProcessName;
+  env: Record<string, string>;
+  logFile: string;
+}
+
+/**
+ * Starts services side by side and resolves once every one is ready, in the order given. None
+ * waits for another: a service reaches the others by URL when a request needs them, and its
+ * readiness is its own database, broker and cache. If one fails to start, those that did are
+ * stopped again before the first failure is thrown, so nothing is left running.
+ */
+export async function superviseAll(
+  starts: ServiceStart[],
+  log: (line: string) => void,
+): Promise<Supervised[]> {
+  const results = await Promise.allSettled(
+    starts.map(({ name, env, logFile }) => supervise(name, env, logFile, log)),
+  );
+  const started = results.flatMap((result) =>
+    result.status === 'fulfilled' ? [result.value] : [],
+  );
+  const failure = results.find((result) => result.status === 'rejected');
+  if (failure) {
+    await Promise.all(started.map((service) => service.stop()));
+    throw failure.reason;
+  }
+  return started;
+}
+
 /** A set of supervised services, by name: what chaos experiments kill, hold down and await. */
 export interface ProcessControl {
   /** The running process of a service (a new one after a restart). */

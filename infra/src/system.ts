@@ -10,7 +10,7 @@ import { ensureInfrastructure, stopInfrastructure } from './stack';
 import { experiments } from './chaos';
 import { startChaosControl, type ChaosControl } from './chaos/control-server';
 import { startLatencyProxy, type LatencyProxy } from './chaos/latency-proxy';
-import { processControl, supervise, type Supervised } from './supervisor';
+import { processControl, superviseAll, type ServiceStart, type Supervised } from './supervisor';
 
 export const logsDir = path.join(dataDir, 'logs');
 const url = (name: ProcessName) => `http://127.0.0.1:${defaultPorts[name]}`;
@@ -147,6 +147,7 @@ export async function startSystem(log: (line: string) => void): Promise<RunningS
       catalogUrl: catalogProxy?.url ?? url('catalog'),
       chaosUrl: chaosEnabled ? `http://127.0.0.1:${chaosPort}` : undefined,
     };
+    const starts: ServiceStart[] = [];
     for (const name of availableProcesses()) {
       const env = { ...environmentOf(name, infra, secrets, wiring), ...overrides[name] };
       await checkEnvironment(name, env);
@@ -154,8 +155,9 @@ export async function startSystem(log: (line: string) => void): Promise<RunningS
         log(`${name}: ${variable} set by SHOP_${name.toUpperCase()}__${variable}`);
       }
       log(`starting ${name} on ${url(name)}`);
-      processes.push(await supervise(name, env, path.join(logsDir, `${name}.log`), log));
+      starts.push({ name, env, logFile: path.join(logsDir, `${name}.log`) });
     }
+    processes.push(...(await superviseAll(starts, log)));
     if (catalogProxy) {
       chaosControl = await startChaosControl({
         port: chaosPort,
