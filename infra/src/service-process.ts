@@ -19,8 +19,9 @@ export const defaultPorts = {
 export type ProcessName = keyof typeof defaultPorts;
 
 /**
- * Every process of the system in the order they start: dependencies first (cart needs the
- * catalog's URL, order the cart's, the gateway everyone's). The one list; the rest derive from it.
+ * Every process of the system, callees before their callers: each is given the URLs of those
+ * before it (cart the catalog's, order the cart's, the gateway everyone's). They start side by
+ * side, since none needs another to be ready. The one list; the rest derive from it.
  */
 export const processNames: readonly ProcessName[] = [
   'identity',

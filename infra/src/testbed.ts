@@ -11,7 +11,13 @@ import pino from 'pino';
 import { processNames, type ProcessName } from './service-process';
 import { startSmtpCatcher, type SmtpCatcher } from './smtp-catcher';
 import { ensureInfrastructure } from './stack';
-import { processControl, supervise, type ProcessControl, type Supervised } from './supervisor';
+import {
+  processControl,
+  superviseAll,
+  type ProcessControl,
+  type ServiceStart,
+  type Supervised,
+} from './supervisor';
 
 /** Services that own a database get a scratch one in a testbed, never their real one. */
 const ownsDatabase = new Set<ProcessName>([
@@ -59,6 +65,13 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Free ports, no two alike (each is free when chosen; the service binds it moments later). */
+async function distinctFreePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
 }
 
 async function postJson(url: string, body: unknown): Promise<unknown> {
@@ -115,8 +128,18 @@ export async function startTestbed(
     : { JWT_ISSUER: issuer!.issuer, JWT_AUDIENCE: issuer!.audience, JWKS_URL: issuer!.jwksUrl };
 
   try {
-    for (const name of processNames.filter((n) => names.includes(n))) {
-      const port = String(await freePort());
+    const chosen = processNames.filter((n) => names.includes(n));
+    const ports = await distinctFreePorts(chosen.length);
+    chosen.forEach((name, i) => urls.set(name, `http://127.0.0.1:${ports[i]}`));
+    const scratch = await Promise.all(
+      chosen.map(async (name) =>
+        ownsDatabase.has(name) ? createScratchDatabase(infra.POSTGRES_ADMIN_URL!) : undefined,
+      ),
+    );
+    databases.push(...scratch.filter((database) => database !== undefined));
+    const starts: ServiceStart[] = [];
+    for (const [i, name] of chosen.entries()) {
+      const port = String(ports[i]);
       const env: Record<string, string> = {
         NODE_ENV: 'test',
         LOG_LEVEL: 'info',
@@ -132,14 +155,13 @@ export async function startTestbed(
         ...(withIdentity && name !== 'identity'
           ? { JWKS_URL: `${urls.get('identity')}/api/auth/jwks.json` }
           : {}),
-        // Every service started earlier is reachable by its URL (CATALOG_URL, CART_URL, …).
-        ...Object.fromEntries([...urls].map(([other, url]) => [`${other.toUpperCase()}_URL`, url])),
+        // Every service before it in the list is reachable by its URL (CATALOG_URL, CART_URL, …).
+        ...Object.fromEntries(
+          chosen.slice(0, i).map((other) => [`${other.toUpperCase()}_URL`, urls.get(other)!]),
+        ),
       };
-      if (ownsDatabase.has(name)) {
-        const database = await createScratchDatabase(infra.POSTGRES_ADMIN_URL!);
-        databases.push(database);
-        env.DATABASE_URL = database.url;
-      }
+      const database = scratch[i];
+      if (database) env.DATABASE_URL = database.url;
       if (name === 'identity') {
         Object.assign(env, {
           JWT_PRIVATE_JWK: JSON.stringify(await generateSigningKey()),
@@ -169,9 +191,10 @@ export async function startTestbed(
         });
       }
       Object.assign(env, extraEnv[name]);
-      const service = await supervise(name, env, path.join(logDir, `${name}.log`), () => {});
-      supervised.set(name, service);
-      urls.set(name, `http://127.0.0.1:${port}`);
+      starts.push({ name, env, logFile: path.join(logDir, `${name}.log`) });
+    }
+    for (const service of await superviseAll(starts, () => {})) {
+      supervised.set(service.name, service);
     }
   } catch (error) {
     await stop();
