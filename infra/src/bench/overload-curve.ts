@@ -185,7 +185,7 @@ export async function runOverloadCurve(): Promise<BenchReport> {
           `unanswered (client timeout or reset), ${cartsRefused} turned away at the ` +
           `cart (${gatewayLoop.shed} requests shed by the gateway's new-work gate; its loop delay ` +
           `median ${gatewayLoop.delayMs.median} ms, most ${gatewayLoop.delayMs.max} ms, ` +
-          `${gatewayLoop.reads}), ` +
+          `${gatewayLoop.reads.answered} of ${gatewayLoop.reads.made} reads answered), ` +
           `load generator's event-loop delay p99 ${level.generatorLagP99Ms} ms`,
       );
       console.log(
@@ -272,7 +272,11 @@ function sharesOfACore(cpuMs: Record<string, number>, windowMs: number): Record<
 async function sampleGatewayLoop(
   client: ReturnType<typeof gatewayClient>,
   ms: number,
-): Promise<{ shed: number; delayMs: { median: number; max: number }; reads: string }> {
+): Promise<{
+  shed: number;
+  delayMs: { median: number; max: number };
+  reads: { answered: number; made: number };
+}> {
   const read = async () => {
     const answer = await client.request('probe', 'GET', '/api/system/health', { timeoutMs: 3_000 });
     return answer.status === 200
@@ -299,7 +303,7 @@ async function sampleGatewayLoop(
       median: delays.length ? percentile(delays, 50) : 0,
       max: delays.length ? Math.max(...delays) : 0,
     },
-    reads: `${delays.length} of ${reads} reads answered`,
+    reads: { answered: delays.length, made: reads },
   };
 }
 

@@ -61,7 +61,6 @@ function profilerEnv(folder: string | undefined): TestbedEnv {
  */
 const admissionOff = process.env.BENCH_ADMISSION === 'off';
 
-/** The root process of every part of the system, the infrastructure included. */
 /** The process tree of each service and of Kafka, Redis and PostgreSQL, by name. */
 export function systemRoots(bed: ChaosBed): Record<string, number> {
   const roots: Record<string, number> = {};

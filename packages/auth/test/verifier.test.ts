@@ -88,6 +88,7 @@ async function whileEachClockReadingTakes<T>(stepMs: number, work: () => Promise
     globalThis.Date = RealDate;
   }
 }
+
 const now = () => Math.floor(Date.now() / 1000);
 
 describe('token signing and verification', () => {
