@@ -110,7 +110,7 @@ export const benchmarks: Benchmark[] = [
     {
       catalog: { DEMO_DATA: 'true', LOG_LEVEL: 'warn' },
       // The benchmark measures proxying, not the rate limiter or the new-work gate saying no.
-      gateway: { RATE_LIMIT_PER_IP: '10000000', SHED_NEW_WORK: 'false', LOG_LEVEL: 'warn' },
+      gateway: { RATE_LIMIT_PER_IP: '10000000', SHED_NEW_WORK: 'false' },
     },
   ),
 ];
