@@ -1,33 +1,44 @@
-import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { pinoHttp } from 'pino-http';
-import type { SerializedRequest, SerializedResponse } from 'pino';
 import type { Logger } from './logger';
-import { currentContext } from './request-context';
 
 /** Probes and scrapes arrive every few seconds and would drown the lines worth reading. */
 const quietPaths = new Set(['/health/live', '/health/ready', '/metrics']);
 
-/** One line per finished request, at warn for 4xx and error for 5xx. */
+/**
+ * One line per request when its response has gone, at warn for 4xx and error for 5xx, or when its
+ * client went away first ("request aborted", at warn): method, URL, status and time answer most
+ * questions, and the request id and trace id come with every line (the logger's mixin).
+ *
+ * Written here rather than with pino-http, which builds a child logger per request (its bindings
+ * serialised for each) to offer `req.log`, which nothing here uses: that was most of what the
+ * request log cost (docs/performance.md, "The access log without a logger per request").
+ */
 export function accessLogMiddleware(logger: Logger): RequestHandler {
-  return pinoHttp({
-    logger,
-    genReqId: () => currentContext()?.requestId ?? randomUUID(),
-    autoLogging: { ignore: (req) => quietPaths.has((req.url ?? '').split('?')[0] ?? '') },
-    // Method, URL, status and time answer most questions; full header dumps bury them.
-    serializers: {
-      req: (req: SerializedRequest) => ({
-        method: req.method,
-        url: req.url,
-        remoteAddress: req.remoteAddress,
-        userAgent: req.headers['user-agent'],
-      }),
-      res: (res: SerializedResponse) => ({ statusCode: res.statusCode }),
-    },
-    customLogLevel: (_req, res, error) => {
-      if (error || res.statusCode >= 500) return 'error';
-      if (res.statusCode >= 400) return 'warn';
-      return 'info';
-    },
-  });
+  return (req, res, next) => {
+    if (quietPaths.has(req.path)) return next();
+    const startedAt = performance.now();
+    const logLine = () => {
+      res.off('finish', logLine);
+      res.off('close', logLine);
+      const finished = res.writableFinished;
+      const { statusCode } = res;
+      const level = statusCode >= 500 ? 'error' : statusCode >= 400 || !finished ? 'warn' : 'info';
+      logger[level](
+        {
+          req: {
+            method: req.method,
+            url: req.originalUrl,
+            remoteAddress: req.socket.remoteAddress,
+            userAgent: req.headers['user-agent'],
+          },
+          res: { statusCode },
+          responseTime: Math.round(performance.now() - startedAt),
+        },
+        finished ? 'request completed' : 'request aborted',
+      );
+    };
+    res.on('finish', logLine);
+    res.on('close', logLine);
+    next();
+  };
 }
