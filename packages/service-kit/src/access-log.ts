@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Logger } from './logger';
+import { currentContext, runWithContext } from './request-context';
 
 /** Probes and scrapes arrive every few seconds and would drown the lines worth reading. */
 const quietPaths = new Set(['/health/live', '/health/ready', '/metrics']);
@@ -17,9 +18,16 @@ export function accessLogMiddleware(logger: Logger): RequestHandler {
   return (req, res, next) => {
     if (quietPaths.has(req.path)) return next();
     const startedAt = performance.now();
+    // A client that left is noticed outside the request's context, and its line needs the
+    // request id as much as any: the line is written in the context the request came with.
+    const context = currentContext();
     const logLine = () => {
       res.off('finish', logLine);
       res.off('close', logLine);
+      if (context && currentContext() !== context) runWithContext(context, writeLine);
+      else writeLine();
+    };
+    const writeLine = () => {
       const finished = res.writableFinished;
       const { statusCode } = res;
       const level = statusCode >= 500 ? 'error' : statusCode >= 400 || !finished ? 'warn' : 'info';

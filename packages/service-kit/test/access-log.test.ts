@@ -66,12 +66,17 @@ describe('access log', () => {
     ]);
   });
 
-  it('when the client goes away before the answer, then the request is logged as aborted', async () => {
-    const request = http.get(`${service.url}/slow`);
+  it('when the client goes away before the answer, then the request is logged as aborted, with its id', async () => {
+    const request = http.get(`${service.url}/slow`, { headers: { 'x-request-id': 'left-early' } });
     request.on('error', () => {});
     setTimeout(() => request.destroy(), 200);
 
     const line = await waitFor(() => accessLines(service)[0], { what: 'the access log line' });
-    expect(line).toMatchObject({ level: 'warn', msg: 'request aborted', req: { url: '/slow' } });
+    expect(line).toMatchObject({
+      level: 'warn',
+      msg: 'request aborted',
+      req: { url: '/slow' },
+      requestId: 'left-early',
+    });
   });
 });
