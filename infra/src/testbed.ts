@@ -131,12 +131,20 @@ export async function startTestbed(
     const chosen = processNames.filter((n) => names.includes(n));
     const ports = await distinctFreePorts(chosen.length);
     chosen.forEach((name, i) => urls.set(name, `http://127.0.0.1:${ports[i]}`));
-    const scratch = await Promise.all(
-      chosen.map(async (name) =>
-        ownsDatabase.has(name) ? createScratchDatabase(infra.POSTGRES_ADMIN_URL!) : undefined,
-      ),
+    // All settle before a failure is thrown, and each is remembered the moment it exists, so
+    // that stop() drops every one that was created even when another's creation failed.
+    const created = await Promise.allSettled(
+      chosen.map(async (name) => {
+        if (!ownsDatabase.has(name)) return undefined;
+        const database = await createScratchDatabase(infra.POSTGRES_ADMIN_URL!);
+        databases.push(database);
+        return database;
+      }),
     );
-    databases.push(...scratch.filter((database) => database !== undefined));
+    const scratch = created.map((result) => {
+      if (result.status === 'rejected') throw result.reason;
+      return result.value;
+    });
     const starts: ServiceStart[] = [];
     for (const [i, name] of chosen.entries()) {
       const port = String(ports[i]);
