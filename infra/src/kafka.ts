@@ -83,6 +83,10 @@ function writeConfig(settings: InfraSettings, f: ReturnType<typeof files>) {
     // The consumers' 4 s session (@shop/messaging): a crashed member is replaced sooner.
     'group.min.session.timeout.ms': '2000',
     'log.retention.hours': '168',
+    // The log cleaner (compaction of __consumer_offsets) allocates its whole key map on the heap
+    // at start: 128 MiB by default, the largest thing an idle broker holds. 16 MiB maps ~700,000
+    // keys per pass, far more than a development broker's offsets topic has.
+    'log.cleaner.dedupe.buffer.size': String(16 * 1024 * 1024),
   };
   fs.writeFileSync(
     f.properties,
