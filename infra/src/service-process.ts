@@ -51,6 +51,20 @@ export interface StartOptions {
   readyTimeoutMs?: number;
 }
 
+/**
+ * How node runs a service, natively and in its image (the Dockerfile's CMD says the same):
+ * - "shop-compiled" resolves every @shop/* package to its compiled dist/;
+ * - a young generation of 4 MiB semi-spaces instead of V8's 16 MiB. Every service's heap grows
+ *   its young generation to the full 16 MiB while it loads its modules and keeps it resident;
+ *   at 4 MiB an idle service holds ~47 MiB instead of ~68, for about 2 ms more garbage
+ *   collection per checkout across the eight processes (docs/performance.md).
+ */
+export const nodeFlags = [
+  '--conditions=shop-compiled',
+  '--enable-source-maps',
+  '--max-semi-space-size=4',
+] as const;
+
 function entryPoint(name: ProcessName): string {
   const folder = name === 'gateway' ? 'gateway' : path.join('services', name);
   return path.join(repoRoot, folder, 'dist', 'main.js');
@@ -77,12 +91,7 @@ export async function startServiceProcess(options: StartOptions): Promise<Servic
   const { NODE_ARGS: nodeArgs = '', ...env } = options.env;
   const child: ChildProcess = spawn(
     process.execPath,
-    [
-      ...nodeArgs.split(' ').filter(Boolean),
-      '--conditions=shop-compiled',
-      '--enable-source-maps',
-      entryPoint(options.name),
-    ],
+    [...nodeArgs.split(' ').filter(Boolean), ...nodeFlags, entryPoint(options.name)],
     {
       cwd: repoRoot,
       env: {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from '../../src/paths';
 import { POSTGRES_MAJOR, REDIS_MAJOR } from '../../src/prerequisites';
+import { nodeFlags } from '../../src/service-process';
 import {
   dockerfileEnv,
   dockerfilePath,
@@ -124,17 +125,13 @@ describe('the service images', () => {
     ).not.toContain('build-ca');
   });
 
-  it('when the container starts, then node runs the compiled dist/main.js with every package resolving to its dist/', () => {
+  it('when the container starts, then node runs the compiled dist/main.js as the native runner does, with every package resolving to its dist/', () => {
     const command = JSON.parse(
       finalStage().find((instruction) => instruction.keyword === 'CMD')!.args,
     ) as string[];
 
-    expect(command).toEqual([
-      'node',
-      '--conditions=shop-compiled',
-      '--enable-source-maps',
-      'dist/main.js',
-    ]);
+    expect(command).toEqual(['node', ...nodeFlags, 'dist/main.js']);
+    expect(nodeFlags).toContain('--conditions=shop-compiled');
     for (const name of fs.readdirSync(path.join(repoRoot, 'packages'))) {
       const manifest = JSON.parse(
         fs.readFileSync(path.join(repoRoot, 'packages', name, 'package.json'), 'utf8'),
