@@ -1,3 +1,3 @@
 export { waitFor, type WaitForOptions } from './wait-for';
-export { uniqueName } from './unique-name';
+export { uniqueName, uniqueWord } from './unique-name';
 export { openEventStream, type OpenedStream, type ReceivedEvent } from './event-stream';

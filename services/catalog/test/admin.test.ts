@@ -5,7 +5,7 @@ import type { Collector } from '@shop/messaging/testing';
 import request from 'supertest';
 import { kafka, startCatalog, type CatalogUnderTest } from './support/environment';
 import { problemOf } from './support/problem';
-import { uniqueName, waitFor } from '@shop/testkit';
+import { uniqueName, uniqueWord, waitFor } from '@shop/testkit';
 
 jest.setTimeout(90_000);
 
@@ -223,7 +223,7 @@ describe('updating a product', () => {
 
   it('when the new name is searched for, then the product is found by it', async () => {
     const created = (await create(newProduct()).expect(201)).body as Product;
-    const word = `zq${randomUUID().slice(0, 8).replace(/\d/g, 'x')}`;
+    const word = uniqueWord();
 
     await patch(created.id, { name: `Lantern ${word}` }).expect(200);
 
@@ -275,7 +275,7 @@ describe('updating a product', () => {
 });
 
 describe('ranking and ordering', () => {
-  const word = () => `qv${randomUUID().slice(0, 8).replace(/\d/g, 'k')}`;
+  const word = uniqueWord;
 
   it('when a word is in one product name and another one description, then the name match ranks first', async () => {
     const token = word();
