@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { ConfigResourceTypes, ConfigSource, Kafka, logLevel, type Admin } from 'kafkajs';
 import { cacheDir, repoRoot } from './paths';
 import {
   notReady,
@@ -87,6 +87,9 @@ function writeConfig(settings: InfraSettings, f: ReturnType<typeof files>) {
     // at start: 128 MiB by default, the largest thing an idle broker holds. 16 MiB maps ~700,000
     // keys per pass, far more than a development broker's offsets topic has.
     'log.cleaner.dedupe.buffer.size': String(16 * 1024 * 1024),
+    // Small segments for the committed offsets, so that compaction keeps up (see
+    // offsetsSegmentBytes).
+    'offsets.topic.segment.bytes': String(offsetsSegmentBytes),
   };
   fs.writeFileSync(
     f.properties,
@@ -217,6 +220,50 @@ export function clusterId(): string {
   }
 }
 
+/**
+ * The segment size of `__consumer_offsets`. Compaction never touches a topic's active segment,
+ * and Kafka's default (100 MiB) is one a development broker never fills: every offset commit
+ * since the broker's first start (one per consumed message) stayed there, 75 MiB after two
+ * days of tests on one machine, and the group coordinator reads all of it at each start before
+ * any consumer can join. At 1 MiB a segment rolls and is compacted to each group's last offsets.
+ */
+const offsetsSegmentBytes = 1024 * 1024;
+
+/**
+ * Gives a broker created before `offsets.topic.segment.bytes` was set (which only applies when
+ * the topic is created) the same small segments. AlterConfigs replaces a topic's whole set of
+ * overrides, so the others (cleanup.policy=compact among them) are sent back unchanged.
+ */
+async function keepOffsetsCompactable(admin: Admin, log: (line: string) => void): Promise<void> {
+  const topic = '__consumer_offsets';
+  if (!(await admin.listTopics()).includes(topic)) return; // created with the setting, later
+  const described = await admin.describeConfigs({
+    resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
+    includeSynonyms: false,
+  });
+  const overrides = described.resources[0]!.configEntries.filter(
+    (entry) => entry.configSource === ConfigSource.TOPIC_CONFIG,
+  );
+  const segmentBytes = overrides.find((entry) => entry.configName === 'segment.bytes');
+  if (segmentBytes && Number(segmentBytes.configValue) <= offsetsSegmentBytes) return;
+  await admin.alterConfigs({
+    validateOnly: false,
+    resources: [
+      {
+        type: ConfigResourceTypes.TOPIC,
+        name: topic,
+        configEntries: [
+          ...overrides
+            .filter((entry) => entry.configName !== 'segment.bytes')
+            .map((entry) => ({ name: entry.configName, value: entry.configValue })),
+          { name: 'segment.bytes', value: String(offsetsSegmentBytes) },
+        ],
+      },
+    ],
+  });
+  log(`${topic}: segments of ${offsetsSegmentBytes / 1024 / 1024} MiB, so compaction keeps up`);
+}
+
 export async function ensureTopics(
   settings: InfraSettings,
   topics: string[],
@@ -250,6 +297,7 @@ export async function ensureTopics(
       });
       log(`grew ${short.length} topics to ${settings.kafkaPartitions} partitions`);
     }
+    await keepOffsetsCompactable(admin, log);
   } finally {
     await admin.disconnect();
   }
