@@ -72,13 +72,20 @@ describe('admission control of new checkouts', () => {
   /**
    * Until a load read that began after a checkout ended has counted it, the view counts it twice
    * at most (a read racing its commit), on purpose: it never lets too many in. A test that needs
-   * an exact count waits for it.
+   * an exact count waits for a read that began after every checkout it made had been answered
+   * (seeing the count alone is not enough: a read that began earlier may still land after it).
    */
   async function inFlightSeen(count: number): Promise<void> {
-    const pattern = new RegExp(`^order_sagas_in_flight\\{[^}]*\\} ${count}$`, 'm');
-    await waitFor(async () => pattern.test(await metricsText()), {
-      what: `the admission view to count ${count} in flight`,
-    });
+    const since = Date.now() / 1_000;
+    const inFlight = new RegExp(`^order_sagas_in_flight\\{[^}]*\\} ${count}$`, 'm');
+    const readAt = /^order_admission_load_read_seconds\{[^}]*\} (\S+)$/m;
+    await waitFor(
+      async () => {
+        const text = await metricsText();
+        return Number(readAt.exec(text)?.[1]) >= since && inFlight.test(text);
+      },
+      { what: `the admission view to count ${count} in flight, read after the last checkout` },
+    );
   }
 
   async function ordersStored(): Promise<{ orders: number; keys: number }> {

@@ -81,6 +81,8 @@ export function startAdmission({ pool, settings, logger, registry }: AdmissionOp
   /** The checkouts still placing, by key, so that identical requests share one. */
   const placing = new Map<string, Checkout>();
   let shed = 0;
+  /** When the read behind `load` began (Unix ms): the view is exact for checkouts ended before. */
+  let loadReadAt = 0;
   const shedCounter = counter(registry, {
     name: 'order_checkouts_shed_total',
     help: 'New checkouts refused with 503 because the saga pipeline was full',
@@ -96,6 +98,13 @@ export function startAdmission({ pool, settings, logger, registry }: AdmissionOp
     name: 'order_sagas_in_flight',
     help: 'Orders whose saga has not ended, system-wide (as last read, plus admitted since)',
     read: () => view().inFlight,
+  });
+  observedGauge(registry, {
+    name: 'order_admission_load_read_seconds',
+    help:
+      'When the saga load behind the admission view was last read (Unix time at the start of ' +
+      'the read): until a read that began after a checkout ended, that checkout may count twice',
+    read: () => loadReadAt / 1_000,
   });
   observedGauge(registry, {
     name: 'order_admission_limit',
@@ -116,8 +125,10 @@ export function startAdmission({ pool, settings, logger, registry }: AdmissionOp
     idleMs: settings.refreshMs,
     async round() {
       const startedAt = performance.now();
-      const read = await readSagaLoad(pool, new Date(Date.now() - settings.windowMs));
+      const readAt = Date.now();
+      const read = await readSagaLoad(pool, new Date(readAt - settings.windowMs));
       load = read;
+      loadReadAt = readAt;
       for (const checkout of unseen) {
         if (checkout.endedAt !== undefined && checkout.endedAt < startedAt) unseen.delete(checkout);
       }
