@@ -12,6 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { cpuBetween, sampleTrees } from '@shop/infra/proc';
 
 interface Figure {
   metric: string;
@@ -33,6 +34,11 @@ const nginxUrl = process.env.NGINX_URL;
 const durationSeconds = Number(process.env.BENCH_DURATION_S ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const warmupSeconds = 2;
+/**
+ * The processes whose CPU each measured load is charged to (`{"gateway": pid, …}`, set by `pnpm
+ * bench browse`): CPU per request is what a throughput ratio on shared cores cannot show alone.
+ */
+const pids = JSON.parse(process.env.BENCH_PIDS ?? '{}') as Record<string, number>;
 const reportFile = path.resolve(__dirname, '..', '..', 'reports', 'bench-browse.json');
 
 interface Measured {
@@ -41,6 +47,8 @@ interface Measured {
   p99Ms: number;
   non2xx: number;
   errors: number;
+  /** CPU each process in BENCH_PIDS spent per answered request, in µs. */
+  cpuPerRequestUs: Record<string, number>;
 }
 
 async function productIds(): Promise<string[]> {
@@ -82,9 +90,16 @@ async function load(
   url: string,
   requests: autocannon.Request[],
   seconds: number,
+  charged: string[] = [],
 ): Promise<Measured> {
+  const roots = Object.fromEntries(Object.entries(pids).filter(([name]) => charged.includes(name)));
+  const before = sampleTrees(roots);
   const result = await autocannon({ url, connections, duration: seconds, requests });
+  const cpuMs = cpuBetween(before, sampleTrees(roots));
   return {
+    cpuPerRequestUs: Object.fromEntries(
+      Object.entries(cpuMs).map(([name, ms]) => [name, (ms * 1000) / result.requests.total]),
+    ),
     requestsPerSecond: result.requests.average,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
@@ -93,9 +108,14 @@ async function load(
   };
 }
 
-async function measure(baseUrl: string, requests: () => autocannon.Request[]): Promise<Measured> {
+/** A warm-up, then the measured load; its CPU is charged to the processes named (from BENCH_PIDS). */
+async function measure(
+  baseUrl: string,
+  requests: () => autocannon.Request[],
+  charged: string[],
+): Promise<Measured> {
   await load(baseUrl, requests(), warmupSeconds);
-  return load(baseUrl, requests(), durationSeconds);
+  return load(baseUrl, requests(), durationSeconds, charged);
 }
 
 /** Throughput, p50 and p99 of one way in (`<name> direct`, `<name> gateway`, …). */
@@ -104,6 +124,11 @@ function measuredFigures(label: string, measured: Measured): Figure[] {
     { metric: `${label} throughput`, value: measured.requestsPerSecond, unit: 'req/s' },
     { metric: `${label} p50`, value: measured.p50Ms, unit: 'ms' },
     { metric: `${label} p99`, value: measured.p99Ms, unit: 'ms' },
+    ...Object.entries(measured.cpuPerRequestUs).map(([name, us]) => ({
+      metric: `${label} CPU of ${name}`,
+      value: us,
+      unit: 'µs/req',
+    })),
   ];
 }
 
@@ -140,6 +165,11 @@ function againstNginx(name: string, nginx: Measured, viaGateway: Measured): Figu
     },
     { metric: `${name} gateway/nginx p99 ratio`, value: viaGateway.p99Ms / nginx.p99Ms, unit: 'x' },
     {
+      metric: `${name} gateway/nginx CPU per request ratio`,
+      value: (viaGateway.cpuPerRequestUs.gateway ?? NaN) / (nginx.cpuPerRequestUs.nginx ?? NaN),
+      unit: 'x',
+    },
+    {
       metric: `${name} nginx non-2xx + errors`,
       value: nginx.non2xx + nginx.errors,
       unit: 'responses',
@@ -162,13 +192,14 @@ async function main(): Promise<void> {
     ...(token ? [['GET /api/products/:id signed in', byIdSignedIn] as const] : []),
   ] as const) {
     console.log(`${name}: direct…`);
-    const direct = await measure(catalogUrl, requests);
+    const direct = await measure(catalogUrl, requests, ['catalog']);
     console.log(`${name}: through the gateway…`);
-    const viaGateway = await measure(gatewayUrl, requests);
+    const viaGateway = await measure(gatewayUrl, requests, ['gateway', 'catalog']);
     figures.push(...figuresOf(name, direct, viaGateway));
     if (nginxUrl) {
       console.log(`${name}: through nginx…`);
-      figures.push(...againstNginx(name, await measure(nginxUrl, requests), viaGateway));
+      const viaNginx = await measure(nginxUrl, requests, ['nginx', 'catalog']);
+      figures.push(...againstNginx(name, viaNginx, viaGateway));
     }
   }
 

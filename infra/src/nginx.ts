@@ -8,6 +8,8 @@ import { freePort } from './testbed';
 
 export interface NginxProxy {
   url: string;
+  /** nginx's master process (its worker is a child: sample the tree). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -70,6 +72,7 @@ http {
   }
   return {
     url,
+    pid: child.pid!,
     async stop() {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGQUIT');

@@ -5,10 +5,11 @@ import { gatewayClient } from '../chaos/gateway-client';
 import { startNginxProxy } from '../nginx';
 import { repoRoot } from '../paths';
 import type { ProcessName } from '../service-process';
-import { startTestbed, type Testbed } from '../testbed';
+import { startTestbed, type Testbed, type TestbedEnv } from '../testbed';
 import { runConsistencyLag } from './consistency-lag';
 import { runOverloadCurve } from './overload-curve';
 import { writeCpuChart } from './cpu-chart';
+import { withProfiler } from './profiler';
 import { registerShoppers, runSystemBenchmark } from './system';
 import { formatTable, reportsDir, writeReport, type BenchReport } from './report';
 
@@ -34,13 +35,15 @@ function script(
   file: string,
   what: string,
   testbed?: ScriptBed,
-  extraEnv: Partial<Record<ProcessName, Record<string, string>>> = {},
+  extraEnv: TestbedEnv = {},
 ): Benchmark {
   return {
     name,
     what,
     run: async () => {
-      const bed = testbed ? await startTestbed(testbed.services, extraEnv) : undefined;
+      const bed = testbed
+        ? await startTestbed(testbed.services, withProfiler(extraEnv))
+        : undefined;
       try {
         const extra = bed && testbed?.alongside ? await testbed.alongside(bed) : undefined;
         try {
@@ -101,8 +104,17 @@ export const benchmarks: Benchmark[] = [
       alongside: async (bed) => {
         const [shopper] = await registerShoppers(gatewayClient(bed.url('gateway')), 1);
         const nginx = await startNginxProxy(bed.url('catalog'));
+        const pids = {
+          gateway: bed.process('gateway').pid,
+          catalog: bed.process('catalog').pid,
+          nginx: nginx.pid,
+        };
         return {
-          env: { NGINX_URL: nginx.url, BENCH_TOKEN: shopper!.token },
+          env: {
+            NGINX_URL: nginx.url,
+            BENCH_TOKEN: shopper!.token,
+            BENCH_PIDS: JSON.stringify(pids),
+          },
           stop: () => nginx.stop(),
         };
       },

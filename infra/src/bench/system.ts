@@ -9,9 +9,9 @@ import { stockProducts, type StockedProduct } from '../chaos/shop-fixture';
 import { Timeline } from '../chaos/timeline';
 import { dataDir } from '../paths';
 import { readPid, waitUntil } from '../processes';
-import { processNames, type ProcessName } from '../service-process';
-import type { TestbedEnv } from '../testbed';
+import type { ProcessName } from '../service-process';
 import { cpuBetween, sampleTrees, type TreeSample } from './proc';
+import { profileFolder, withProfiler } from './profiler';
 import { percentile, type BenchReport, type Figure } from './report';
 
 /**
@@ -34,26 +34,6 @@ const parameters = {
   declineShare: 0,
   products: 10,
 };
-
-/**
- * `BENCH_CPU_PROFILE=<folder>`: every service runs with V8's sampling profiler and writes
- * <folder>/<service>/*.cpuprofile when it stops (open it in Chrome's DevTools or speedscope, or
- * summarise it with `node --import tsx infra/src/bench/profile-summary.ts <folder>`). The kills
- * of the recovery figures are skipped: a killed process writes no profile.
- */
-const profileFolder = process.env.BENCH_CPU_PROFILE
-  ? path.resolve(process.env.BENCH_CPU_PROFILE)
-  : undefined;
-
-function profilerEnv(folder: string | undefined): TestbedEnv {
-  if (!folder) return {};
-  return Object.fromEntries(
-    processNames.map((name) => [
-      name,
-      { NODE_ARGS: `--cpu-prof --cpu-prof-dir=${path.join(folder, name)}` },
-    ]),
-  );
-}
 
 /**
  * `BENCH_ADMISSION=off`: the order service admits every checkout (no 503 when the saga pipeline is
@@ -163,7 +143,7 @@ export async function registerShoppers(client: GatewayClient, count: number): Pr
 }
 
 export async function runSystemBenchmark(): Promise<BenchReport> {
-  const serviceEnv = profilerEnv(profileFolder);
+  const serviceEnv = withProfiler();
   if (admissionOff) serviceEnv.order = { ...serviceEnv.order, ADMISSION_CONTROL: 'false' };
   const bed = await startChaosBed(serviceEnv);
   try {
@@ -218,6 +198,7 @@ export async function runSystemBenchmark(): Promise<BenchReport> {
     );
 
     const recovery: Figure[] = [];
+    // A killed process writes no profile: under the profiler, no kills.
     for (const name of profileFolder ? [] : (['order', 'inventory', 'payment'] as const)) {
       const ms = await recoveryAfterKill(bed, client, name, products[0]!);
       recovery.push({
