@@ -99,6 +99,8 @@ export async function startServiceProcess(options: StartOptions): Promise<Servic
         HOME: process.env.HOME,
         SERVICE_NAME: options.name,
         PORT: port,
+        // The service shuts itself down if this process dies without stopping it (orphan-watch).
+        SHOP_RUNNER_PID: String(process.pid),
         ...env,
       },
       stdio: ['ignore', log, log],

@@ -62,6 +62,7 @@ export {
   type EventStream,
   type EventStreamOptions,
 } from './event-stream';
+export { shutDownWhenOrphaned } from './orphan-watch';
 export {
   installGracefulShutdown,
   shutdown,
