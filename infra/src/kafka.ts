@@ -227,16 +227,21 @@ export function clusterId(): string {
  * days of tests on one machine, and the group coordinator reads all of it at each start before
  * any consumer can join. At 1 MiB a segment rolls and is compacted to each group's last offsets.
  */
-const offsetsSegmentBytes = 1024 * 1024;
+export const offsetsSegmentBytes = 1024 * 1024;
 
 /**
  * Gives a broker created before `offsets.topic.segment.bytes` was set (which only applies when
  * the topic is created) the same small segments. AlterConfigs replaces a topic's whole set of
  * overrides, so the others (cleanup.policy=compact among them) are sent back unchanged.
+ * `existing`: the broker's topics, as the caller just listed them.
  */
-async function keepOffsetsCompactable(admin: Admin, log: (line: string) => void): Promise<void> {
+export async function keepOffsetsCompactable(
+  admin: Admin,
+  existing: ReadonlySet<string>,
+  log: (line: string) => void,
+): Promise<void> {
   const topic = '__consumer_offsets';
-  if (!(await admin.listTopics()).includes(topic)) return; // created with the setting, later
+  if (!existing.has(topic)) return; // created with the setting, when the first group needs it
   const described = await admin.describeConfigs({
     resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
     includeSynonyms: false,
@@ -297,7 +302,7 @@ export async function ensureTopics(
       });
       log(`grew ${short.length} topics to ${settings.kafkaPartitions} partitions`);
     }
-    await keepOffsetsCompactable(admin, log);
+    await keepOffsetsCompactable(admin, existing, log);
   } finally {
     await admin.disconnect();
   }

@@ -1,4 +1,5 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { ConfigResourceTypes, ConfigSource, Kafka, logLevel, type Admin } from 'kafkajs';
+import { keepOffsetsCompactable, offsetsSegmentBytes } from '../src/kafka';
 import { requiredTopicsForTest } from './topics-fixture';
 
 const kafka = () =>
@@ -39,5 +40,61 @@ describe('Kafka topics', () => {
     } finally {
       await admin.disconnect();
     }
+  });
+
+  describe('the committed offsets (__consumer_offsets)', () => {
+    const topic = '__consumer_offsets';
+
+    /** The topic's own overrides, by name. */
+    async function overrides(admin: Admin): Promise<Record<string, string>> {
+      const described = await admin.describeConfigs({
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
+        includeSynonyms: false,
+      });
+      return Object.fromEntries(
+        described.resources[0]!.configEntries.filter(
+          (entry) => entry.configSource === ConfigSource.TOPIC_CONFIG,
+        ).map((entry) => [entry.configName, entry.configValue]),
+      );
+    }
+
+    async function setOverrides(admin: Admin, entries: Record<string, string>): Promise<void> {
+      await admin.alterConfigs({
+        validateOnly: false,
+        resources: [
+          {
+            type: ConfigResourceTypes.TOPIC,
+            name: topic,
+            configEntries: Object.entries(entries).map(([name, value]) => ({ name, value })),
+          },
+        ],
+      });
+    }
+
+    test('when a broker created before the setting keeps them in 100 MiB segments, then the start gives it 1 MiB ones, once, and keeps its other overrides', async () => {
+      const admin = kafka().admin();
+      await admin.connect();
+      try {
+        const topics = new Set(await admin.listTopics());
+        const current = await overrides(admin);
+        expect(current['cleanup.policy']).toBe('compact');
+        const others = Object.fromEntries(
+          Object.entries(current).filter(([name]) => name !== 'segment.bytes'),
+        );
+        await setOverrides(admin, { ...others, 'segment.bytes': String(100 * 1024 * 1024) });
+
+        const lines: string[] = [];
+        await keepOffsetsCompactable(admin, topics, (line) => lines.push(line));
+        await keepOffsetsCompactable(admin, topics, (line) => lines.push(line));
+
+        expect(await overrides(admin)).toEqual({
+          ...others,
+          'segment.bytes': String(offsetsSegmentBytes),
+        });
+        expect(lines).toHaveLength(1);
+      } finally {
+        await admin.disconnect();
+      }
+    });
   });
 });
