@@ -8,6 +8,7 @@ import { startTestIssuer, type TestIssuer } from '@shop/auth/testing';
 import { createKafka, createTopicNamespace, deleteTopicNamespace } from '@shop/messaging';
 import { createScratchDatabase, type ScratchDatabase } from '@shop/postgres/testing';
 import pino from 'pino';
+import { cleanUpOnInterrupt } from './interrupt-cleanup';
 import { processNames, type ProcessName } from './service-process';
 import { startSmtpCatcher, type SmtpCatcher } from './smtp-catcher';
 import { ensureInfrastructure } from './stack';
@@ -114,14 +115,19 @@ export async function startTestbed(
   const supervised = new Map<ProcessName, Supervised>();
   const urls = new Map<ProcessName, string>();
 
-  const stop = async () => {
-    await Promise.all([...supervised.values()].map((service) => service.stop()));
-    await Promise.all(databases.map((database) => database.drop()));
-    await issuer?.close();
-    await mail?.close();
-    await deleteTopicNamespace(kafka, topicPrefix);
-    if (!process.env.SHOP_KEEP_TESTBED_LOGS) fs.rmSync(logDir, { recursive: true, force: true });
-  };
+  let stopped: Promise<void> | undefined;
+  // Once, whoever asks first: the test's afterAll, or an interrupt while the bed runs.
+  const stop = () =>
+    (stopped ??= (async () => {
+      releaseOnInterrupt();
+      await Promise.all([...supervised.values()].map((service) => service.stop()));
+      await Promise.all(databases.map((database) => database.drop()));
+      await issuer?.close();
+      await mail?.close();
+      await deleteTopicNamespace(kafka, topicPrefix);
+      if (!process.env.SHOP_KEEP_TESTBED_LOGS) fs.rmSync(logDir, { recursive: true, force: true });
+    })());
+  const releaseOnInterrupt = cleanUpOnInterrupt(stop);
 
   const tokenSettings = withIdentity
     ? { JWT_ISSUER: 'shop-identity', JWT_AUDIENCE: 'shop' }
