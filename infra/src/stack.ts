@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { dataDir, infraEnvFile } from './paths';
 import { ensureTopics, kafkaBrokers, kafkaLog, kafkaRunning, startKafka, stopKafka } from './kafka';
+import { sweepLeftovers } from './leftovers';
 import { withLock } from './lock';
 import {
   adminUrl,
@@ -64,11 +65,13 @@ export async function ensureInfrastructure(
   const log = logger(options.quiet);
   if (await alreadyUp()) {
     log('already running: postgres, redis, kafka');
-    // A checkout newer than the running broker may need a topic it lacks (creates only those).
-    await withLock(path.join(dataDir, 'infra.lock'), () =>
-      ensureTopics(readSettings(), requiredTopics(), log),
-    );
-    return infraEnvironment();
+    return withLock(path.join(dataDir, 'infra.lock'), async () => {
+      // A checkout newer than the running broker may need a topic it lacks (creates only those).
+      await ensureTopics(readSettings(), requiredTopics(), log);
+      const env = infraEnvironment();
+      await sweepLeftovers(sweepTargets(env), log);
+      return env;
+    });
   }
   return withLock(path.join(dataDir, 'infra.lock'), async () => {
     const settings = readSettings();
@@ -81,9 +84,18 @@ export async function ensureInfrastructure(
     ]);
     await ensureTopics(settings, requiredTopics(), log);
     const env = infraEnvironment();
+    await sweepLeftovers(sweepTargets(env), log);
     fs.writeFileSync(infraEnvFile, JSON.stringify(env, null, 2), { mode: 0o600 });
     return env;
   });
+}
+
+function sweepTargets(env: Record<string, string>) {
+  return {
+    kafkaBrokers: env.KAFKA_BROKERS!,
+    postgresAdminUrl: env.POSTGRES_ADMIN_URL!,
+    contractTopics: requiredTopics(),
+  };
 }
 
 export async function stopInfrastructure(options: InfraOptions = {}): Promise<void> {
