@@ -2,17 +2,15 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { infraEnvFile, repoRoot } from './paths';
-import { runBenchmarks } from './bench';
-import { runDlq } from './dlq';
-import { followLogs } from './logs';
-import { runChaos } from './chaos';
-import { startSystem, summary } from './system';
 import {
   ensureInfrastructure,
   infrastructureStatus,
   resetInfrastructure,
   stopInfrastructure,
 } from './stack';
+
+// Each command loads its own modules when it runs (`await import` below), so that `start` parses
+// neither the benchmarks nor chaos before it sets the infrastructure going (docs/performance.md).
 
 const usage = `usage: shop <command>
   start                 infrastructure, every service and the gateway, demo data; Ctrl-C stops all
@@ -204,6 +202,7 @@ async function printStatus(): Promise<boolean> {
 const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 async function start(): Promise<number> {
+  const { startSystem, summary } = await import('./system.js');
   const system = await startSystem((line) => console.log(`shop: ${line}`));
   console.log(summary(system));
   const signal = await new Promise<string>((resolve) => {
@@ -237,15 +236,15 @@ async function main(argv: string[]): Promise<number> {
     case 'infra':
       return infra(rest[0]);
     case 'bench':
-      return runBenchmarks(rest);
+      return (await import('./bench/index.js')).runBenchmarks(rest);
     case 'demo':
       return step('tsx', ['infra/src/demo.ts']);
     case 'dlq':
-      return runDlq(rest);
+      return (await import('./dlq.js')).runDlq(rest);
     case 'logs':
-      return followLogs(rest);
+      return (await import('./logs.js')).followLogs(rest);
     case 'chaos':
-      return runChaos(rest);
+      return (await import('./chaos/index.js')).runChaos(rest);
     default:
       console.error(usage);
       return 2;

@@ -1,15 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { generateSigningKey, type PrivateSigningJwk } from '@shop/auth';
+import type { PrivateSigningJwk } from '@shop/auth';
 import { checkEnvironment, overridesFrom } from './overrides';
 import { dataDir, repoRoot } from './paths';
 import { defaultPorts, processNames, type ProcessName } from './service-process';
 import { startSmtpCatcher, type SmtpCatcher } from './smtp-catcher';
 import { ensureInfrastructure, stopInfrastructure } from './stack';
-import { experiments } from './chaos';
-import { startChaosControl, type ChaosControl } from './chaos/control-server';
-import { startLatencyProxy, type LatencyProxy } from './chaos/latency-proxy';
+import type { ChaosControl } from './chaos/control-server';
+import type { LatencyProxy } from './chaos/latency-proxy';
 import { processControl, superviseAll, type ServiceStart, type Supervised } from './supervisor';
 
 export const logsDir = path.join(dataDir, 'logs');
@@ -35,6 +34,7 @@ async function loadOrCreateSystemSecrets(): Promise<SystemSecrets> {
   const file = path.join(dataDir, 'system-secrets.json');
   if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as SystemSecrets;
   const password = () => randomBytes(9).toString('base64url');
+  const { generateSigningKey } = await import('@shop/auth');
   const secrets: SystemSecrets = {
     jwtPrivateJwk: await generateSigningKey(),
     demoCustomer: { email: 'customer@shop.test', password: password() },
@@ -140,6 +140,7 @@ export async function startSystem(log: (line: string) => void): Promise<RunningS
   };
   try {
     if (chaosEnabled) {
+      const { startLatencyProxy } = await import('./chaos/latency-proxy.js');
       catalogProxy = await startLatencyProxy();
       catalogProxy.setTarget(url('catalog'));
     }
@@ -159,6 +160,8 @@ export async function startSystem(log: (line: string) => void): Promise<RunningS
     }
     processes.push(...(await superviseAll(starts, log)));
     if (catalogProxy) {
+      const { experiments } = await import('./chaos/index.js');
+      const { startChaosControl } = await import('./chaos/control-server.js');
       chaosControl = await startChaosControl({
         port: chaosPort,
         experiments,
