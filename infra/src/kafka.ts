@@ -34,6 +34,8 @@ const files = (dataDir: string) => {
     log4j: path.join(root, 'log4j.properties'),
     pid: path.join(root, 'kafka.pid'),
     log: path.join(root, 'kafka.log'),
+    /** Where the running JVM writes its class archive on exit (see classArchiveArgs). */
+    classArchive: path.join(root, 'class-archive.json'),
   };
 };
 
@@ -114,15 +116,31 @@ function writeConfig(settings: InfraSettings, f: ReturnType<typeof files>) {
  * The class-data-sharing archive of the broker's classes (AppCDS): the JVM maps the ~4,800
  * classes Kafka loads at start, already parsed and verified, instead of reading them from the
  * jars. On two cores the broker is then up ~1 s sooner, for ~2 s less CPU (docs/performance.md).
- * The first start has none and has the JVM write it on exit: that one stop takes ~2.5 s longer
- * and leaves a ~45 MiB file beside the jars. Each JDK build gets its own; the JVM itself refuses
- * (and starts without) an archive that does not match its classes.
+ * The first start has none and has the JVM write one when it exits: that one stop takes ~2.5 s
+ * longer and leaves a ~45 MiB file beside the jars. Each JDK build gets its own; the JVM itself
+ * refuses (and starts without) an archive that does not match its classes.
+ *
+ * A JVM writes it under a name of its own, which `stopKafka` renames once the JVM is gone, so
+ * that a broker starting meanwhile (the tests run a second one) never maps a half-written file.
  */
-export function classArchiveArgs(java: string, libs: string): string[] {
+function classArchiveArgs(java: string, libs: string, f: ReturnType<typeof files>): string[] {
   const archive = path.join(path.dirname(libs), `classes-${jdkFingerprint(java)}.jsa`);
   if (fs.existsSync(archive)) return [`-XX:SharedArchiveFile=${archive}`];
+  const partial = `${archive}.${randomUUID()}.partial`;
+  fs.writeFileSync(f.classArchive, JSON.stringify({ partial, archive }));
   // -Xlog: writing it would log ~90 warnings about the classes it leaves out (old, unlinked).
-  return [`-XX:ArchiveClassesAtExit=${archive}`, '-Xlog:cds=error'];
+  return [`-XX:ArchiveClassesAtExit=${partial}`, '-Xlog:cds=error'];
+}
+
+/** After the broker's JVM has exited: the archive it wrote, if any, under its final name. */
+function keepClassArchive(f: ReturnType<typeof files>): void {
+  if (!fs.existsSync(f.classArchive)) return;
+  const { partial, archive } = JSON.parse(fs.readFileSync(f.classArchive, 'utf8')) as {
+    partial: string;
+    archive: string;
+  };
+  if (fs.existsSync(partial)) fs.renameSync(partial, archive);
+  fs.rmSync(f.classArchive);
 }
 
 /** Which JDK build `java` runs: its libjvm's path, size and time, hashed. */
@@ -203,6 +221,7 @@ export async function startKafka(
   }
   const libs = await ensureJars(tools, log);
   fs.mkdirSync(f.root, { recursive: true });
+  keepClassArchive(f); // one a broker wrote as it exited without `stopKafka`
   writeConfig(settings, f);
 
   if (!fs.existsSync(path.join(f.logs, 'meta.properties'))) {
@@ -225,7 +244,7 @@ export async function startKafka(
     libs,
     f,
     ['kafka.Kafka', f.properties],
-    classArchiveArgs(tools.java, libs),
+    classArchiveArgs(tools.java, libs, f),
   );
   spawnDetached(tools.java, broker, {
     logFile: f.log,
@@ -354,6 +373,7 @@ export async function stopKafka(dataDir: string, log: (line: string) => void): P
   if (pid === undefined) return;
   // SIGTERM triggers the broker's controlled shutdown, which flushes and closes the logs cleanly.
   await stopProcess(pid, 30_000);
+  keepClassArchive(files(dataDir));
   log('kafka stopped');
 }
 
