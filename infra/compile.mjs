@@ -10,11 +10,14 @@
 //
 //   node infra/compile.mjs            every package (what the container images run), and the
 //                                     gateway's web pages (gateway/web/build.mjs)
+//   node infra/compile.mjs --bundle   then each service's entry bundled into one file (what the
+//                                     native runner starts: infra/bundle.mjs)
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transformFile } from '@swc/core';
 import { buildWeb } from '../gateway/web/build.mjs';
+import { bundleEntries } from './bundle.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -59,6 +62,11 @@ const started = Date.now();
 let files = 0;
 for (const folder of packageFolders()) files += await compileFolder(folder);
 await buildWeb();
+const entries = packageFolders()
+  .map((folder) => path.join(repoRoot, folder))
+  .filter((folder) => fs.existsSync(path.join(folder, 'src', 'main.ts')));
+if (process.argv.includes('--bundle')) await bundleEntries(repoRoot, entries);
 console.log(
-  `compiled ${files} files of ${packageFolders().length} packages and the web pages in ${Date.now() - started} ms`,
+  `compiled ${files} files of ${packageFolders().length} packages and the web pages` +
+    `${process.argv.includes('--bundle') ? `, bundled ${entries.length} entries,` : ''} in ${Date.now() - started} ms`,
 );

@@ -7,9 +7,10 @@ import { repoRoot } from './paths';
 /**
  * The system's processes run compiled JavaScript, as their images do (`infra/compile.mjs`,
  * docs/decisions/0003), not TypeScript through a loader: no transpiler in the process, less
- * memory, a quicker start. The compile takes well under a second, so it is redone whenever a
- * source is newer than the last one, before a service starts; tests, tsc and tsx keep reading
- * the sources.
+ * memory, a quicker start. Natively each service starts from one bundle of that JavaScript
+ * (docs/decisions/0007). Compiling and bundling take a few seconds, redone whenever a source is
+ * newer than the last compile, before a service starts; tests, tsc and tsx keep reading the
+ * sources.
  */
 // Beside the checkout's dependencies, not in the data directory: dist/ belongs to the checkout,
 // and runs with data directories of their own (the start-stop test's) share it.
@@ -29,6 +30,10 @@ function newestSourceMs(): number {
     }
   };
   for (const root of sourceRoots) visit(path.join(repoRoot, root));
+  // A change to how the workspace is compiled or bundled counts as a change to every source.
+  for (const script of ['compile.mjs', 'bundle.mjs']) {
+    newest = Math.max(newest, fs.statSync(path.join(repoRoot, 'infra', script)).mtimeMs);
+  }
   return newest;
 }
 
@@ -44,7 +49,7 @@ export async function ensureCompiled(): Promise<void> {
   await withLock(lock, () => {
     if (isFresh()) return Promise.resolve();
     const startedAt = new Date();
-    execFileSync(process.execPath, [path.join(repoRoot, 'infra', 'compile.mjs')], {
+    execFileSync(process.execPath, [path.join(repoRoot, 'infra', 'compile.mjs'), '--bundle'], {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     // The compile's start, not its end: a source saved during the compile is newer, so it counts.

@@ -125,7 +125,7 @@ describe('the service images', () => {
     ).not.toContain('build-ca');
   });
 
-  it('when the container starts, then node runs the compiled dist/main.js as the native runner does, with every package resolving to its dist/', () => {
+  it('when the container starts, then node runs the compiled dist/main.js with the flags of the native runner (which runs its bundle), every package resolving to its dist/', () => {
     const command = JSON.parse(
       finalStage().find((instruction) => instruction.keyword === 'CMD')!.args,
     ) as string[];
