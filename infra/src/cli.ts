@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { interruptInProgress } from './interrupt-cleanup';
 import { infraEnvFile, repoRoot } from './paths';
 import {
   ensureInfrastructure,
@@ -254,6 +255,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
+    // A start cut short by Ctrl-C fails; the interrupt's clean-up then exits when it is done.
+    if (interruptInProgress()) return;
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
   },

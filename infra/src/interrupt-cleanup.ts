@@ -22,6 +22,14 @@ function onSignal(signal: NodeJS.Signals): void {
   );
 }
 
+/**
+ * Whether a signal's clean-up is under way: the process then exits when it is done (with 128 +
+ * the signal), and whatever failed because of it (a start cut short) is no reason to exit first.
+ */
+export function interruptInProgress(): boolean {
+  return interrupted;
+}
+
 /** Runs `cleanup` if the process is interrupted before the returned release is called. */
 export function cleanUpOnInterrupt(cleanup: () => Promise<void>): () => void {
   if (pending.size === 0) for (const signal of signals) process.on(signal, onSignal);

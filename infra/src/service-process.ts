@@ -49,6 +49,8 @@ export interface StartOptions {
   env: Record<string, string>;
   logFile: string;
   readyTimeoutMs?: number;
+  /** Aborted while the service is still starting: it is killed (SIGTERM) and the start fails. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -122,14 +124,19 @@ export async function startServiceProcess(options: StartOptions): Promise<Servic
   let hasExited = false;
   void exited.then(() => (hasExited = true));
 
+  // Until it is ready, an abort ends it; from then on its `stop` does.
+  const cancel = () => child.kill('SIGTERM');
+  options.signal?.addEventListener('abort', cancel, { once: true });
+  if (options.signal?.aborted) cancel();
   const ready = await waitUntil(
-    async () => {
-      if (hasExited) throw new Error('exited');
-      return isReady(url);
-    },
+    async () => hasExited || options.signal?.aborted === true || (await isReady(url)),
     { timeoutMs: options.readyTimeoutMs ?? 120_000, intervalMs: 100 },
-  );
-  if (!ready) {
+  ).finally(() => options.signal?.removeEventListener('abort', cancel));
+  if (options.signal?.aborted) {
+    await exited;
+    throw new Error(`${options.name}: start cancelled`);
+  }
+  if (!ready || hasExited) {
     child.kill('SIGKILL');
     throw new Error(
       `${options.name} ${hasExited ? 'exited during start-up' : 'did not become ready'}\n` +

@@ -22,8 +22,14 @@ export async function supervise(
   env: Record<string, string>,
   logFile: string,
   log: (line: string) => void,
+  signal?: AbortSignal,
 ): Promise<Supervised> {
-  let process: ServiceProcess | undefined = await startServiceProcess({ name, env, logFile });
+  let process: ServiceProcess | undefined = await startServiceProcess({
+    name,
+    env,
+    logFile,
+    signal,
+  });
   let stopping = false;
   let suspended: (() => void) | undefined;
   let restarts = 0;
@@ -94,15 +100,17 @@ export interface ServiceStart {
 /**
  * Starts services side by side and resolves once every one is ready, in the order given. None
  * waits for another: a service reaches the others by URL when a request needs them, and its
- * readiness is its own database, broker and cache. If one fails to start, those that did are
- * stopped again before the first failure is thrown, so nothing is left running.
+ * readiness is its own database, broker and cache. If one fails to start (or `signal` aborts the
+ * start), those that did are stopped again before the first failure is thrown, so nothing is
+ * left running.
  */
 export async function superviseAll(
   starts: ServiceStart[],
   log: (line: string) => void,
+  signal?: AbortSignal,
 ): Promise<Supervised[]> {
   const results = await Promise.allSettled(
-    starts.map(({ name, env, logFile }) => supervise(name, env, logFile, log)),
+    starts.map(({ name, env, logFile }) => supervise(name, env, logFile, log, signal)),
   );
   const started = results.flatMap((result) =>
     result.status === 'fulfilled' ? [result.value] : [],

@@ -6,6 +6,7 @@ import { checkEnvironment, overridesFrom } from './overrides';
 import { dataDir, repoRoot } from './paths';
 import { defaultPorts, processNames, type ProcessName } from './service-process';
 import { startSmtpCatcher, type SmtpCatcher } from './smtp-catcher';
+import { cleanUpOnInterrupt } from './interrupt-cleanup';
 import { ensureInfrastructure, stopInfrastructure } from './stack';
 import type { ChaosControl } from './chaos/control-server';
 import type { LatencyProxy } from './chaos/latency-proxy';
@@ -124,21 +125,28 @@ export interface RunningSystem {
 export async function startSystem(log: (line: string) => void): Promise<RunningSystem> {
   // Settings from the caller (SHOP_<PROCESS>__<VARIABLE>) are checked before anything starts.
   const overrides = await overridesFrom(process.env, availableProcesses());
-  const infra = await ensureInfrastructure();
-  const secrets = await loadOrCreateSystemSecrets();
-  fs.mkdirSync(logsDir, { recursive: true });
-  const mail = await startSmtpCatcher({ port: smtpPort, httpPort: smtpViewPort });
   const processes: Supervised[] = [];
+  const starting = new AbortController();
+  let mail: SmtpCatcher | undefined;
   let catalogProxy: LatencyProxy | undefined;
   let chaosControl: ChaosControl | undefined;
   const stop = async ({ keepInfrastructure = false } = {}) => {
+    starting.abort();
     await chaosControl?.close();
     await Promise.all(processes.map((process) => process.stop()));
     await catalogProxy?.close();
-    await mail.close();
+    await mail?.close();
     if (!keepInfrastructure) await stopInfrastructure();
   };
+  // Ctrl-C while it starts stops what has started, the infrastructure included, as it does once
+  // everything runs: the services still starting are killed, those ready stopped.
+  const releaseOnInterrupt = cleanUpOnInterrupt(() => stop());
   try {
+    const infra = await ensureInfrastructure();
+    const secrets = await loadOrCreateSystemSecrets();
+    fs.mkdirSync(logsDir, { recursive: true });
+    const catcher = await startSmtpCatcher({ port: smtpPort, httpPort: smtpViewPort });
+    mail = catcher;
     if (chaosEnabled) {
       const { startLatencyProxy } = await import('./chaos/latency-proxy.js');
       catalogProxy = await startLatencyProxy();
@@ -158,7 +166,7 @@ export async function startSystem(log: (line: string) => void): Promise<RunningS
       log(`starting ${name} on ${url(name)}`);
       starts.push({ name, env, logFile: path.join(logsDir, `${name}.log`) });
     }
-    processes.push(...(await superviseAll(starts, log)));
+    processes.push(...(await superviseAll(starts, log, starting.signal)));
     if (catalogProxy) {
       const { experiments } = await import('./chaos/index.js');
       const { startChaosControl } = await import('./chaos/control-server.js');
@@ -175,7 +183,7 @@ export async function startSystem(log: (line: string) => void): Promise<RunningS
             });
             return ((await response.json()) as { token: string }).token;
           },
-          mail: { messages: () => Promise.resolve(mail.messages()) },
+          mail: { messages: () => Promise.resolve(catcher.messages()) },
           faults: {
             bed: processControl(new Map(processes.map((process) => [process.name, process]))),
             catalogProxy,
@@ -184,11 +192,14 @@ export async function startSystem(log: (line: string) => void): Promise<RunningS
       });
       log(`chaos: on (the console's Chaos panel; control on ${chaosControl.url})`);
     }
+    return { processes, mail: catcher, secrets, chaosUrl: chaosControl?.url, stop };
   } catch (error) {
-    await stop({ keepInfrastructure: true });
+    // Cut short by Ctrl-C, the interrupt's own stop is already under way.
+    if (!starting.signal.aborted) await stop({ keepInfrastructure: true });
     throw error;
+  } finally {
+    releaseOnInterrupt();
   }
-  return { processes, mail, secrets, chaosUrl: chaosControl?.url, stop };
 }
 
 export function summary(system: RunningSystem): string {

@@ -122,3 +122,24 @@ test.each(Object.keys(stops))(
   },
   420_000,
 );
+
+test('when Ctrl-C reaches npm start while its services are still starting, then what it started is stopped, the infrastructure included', async () => {
+  expect({
+    alreadyListening: await listening([...servicePorts, ...infrastructurePorts]),
+  }).toEqual({ alreadyListening: [] });
+  const shop = startShop();
+  const exited = new Promise<number | null>((resolve) => shop.child.once('exit', resolve));
+  const starting = await waitUntil(() => shop.output().includes('starting gateway'), {
+    timeoutMs: 240_000,
+    intervalMs: 20,
+  });
+  if (!starting) throw new Error(`npm start did not start its services:\n${shop.output()}`);
+
+  process.kill(-shop.child.pid!, 'SIGINT');
+
+  expect(await exited).toBe(130);
+  expect(shop.output()).not.toContain('shop is running');
+  expect(await listening()).toEqual([]);
+  expect(await listening(infrastructurePorts)).toEqual([]);
+  expect(await infrastructureProcesses()).toEqual([]);
+}, 420_000);
