@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { interruptInProgress } from './interrupt-cleanup';
+import { interruptInProgress, stopSignals } from './interrupt-cleanup';
 import { infraEnvFile, repoRoot } from './paths';
 import {
   ensureInfrastructure,
@@ -198,9 +198,6 @@ async function printStatus(): Promise<boolean> {
   }
   return status.every((c) => c.running);
 }
-
-/** Ctrl-C, `kill`, and the terminal closing (SIGHUP) all stop what `start` started. */
-const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 async function start(): Promise<number> {
   const { startSystem, summary } = await import('./system.js');

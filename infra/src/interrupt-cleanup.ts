@@ -9,7 +9,8 @@ import os from 'node:os';
  * (A process killed outright runs nothing: its services then end by themselves, see
  * `shutDownWhenOrphaned`, but what it created stays.)
  */
-const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** Ctrl-C, `kill`, and the terminal closing (SIGHUP): what stops a run, here and in `npm start`. */
+export const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const pending = new Set<() => Promise<void>>();
 let interrupted = false;
 
@@ -32,11 +33,11 @@ export function interruptInProgress(): boolean {
 
 /** Runs `cleanup` if the process is interrupted before the returned release is called. */
 export function cleanUpOnInterrupt(cleanup: () => Promise<void>): () => void {
-  if (pending.size === 0) for (const signal of signals) process.on(signal, onSignal);
+  if (pending.size === 0) for (const signal of stopSignals) process.on(signal, onSignal);
   pending.add(cleanup);
   return () => {
     pending.delete(cleanup);
     if (pending.size === 0 && !interrupted)
-      for (const signal of signals) process.off(signal, onSignal);
+      for (const signal of stopSignals) process.off(signal, onSignal);
   };
 }
