@@ -97,49 +97,48 @@ const stops: Record<string, (group: number, shop: ReturnType<typeof startShop>) 
     },
   };
 
+/** `npm start` on a machine where nothing of it runs yet, until its output shows `line`. */
+async function startShopUntil(line: string, intervalMs: number) {
+  expect({
+    alreadyListening: await listening([...servicePorts, ...infrastructurePorts]),
+  }).toEqual({ alreadyListening: [] });
+  const shop = startShop();
+  const exited = new Promise<number | null>((resolve) => shop.child.once('exit', resolve));
+  const seen = await waitUntil(() => shop.output().includes(line), {
+    timeoutMs: 240_000,
+    intervalMs,
+  });
+  if (!seen) throw new Error(`npm start never printed "${line}":\n${shop.output()}`);
+  return { shop, exited };
+}
+
+async function expectNothingLeftRunning() {
+  expect(await listening()).toEqual([]);
+  expect(await listening(infrastructurePorts)).toEqual([]);
+  expect(await infrastructureProcesses()).toEqual([]);
+}
+
 test.each(Object.keys(stops))(
   'when %s, then every service, PostgreSQL, Redis and Kafka are stopped',
   async (how) => {
-    expect({
-      alreadyListening: await listening([...servicePorts, ...infrastructurePorts]),
-    }).toEqual({ alreadyListening: [] });
-    const shop = startShop();
-    const exited = new Promise<number | null>((resolve) => shop.child.once('exit', resolve));
-    const ready = await waitUntil(() => shop.output().includes('Ctrl-C stops'), {
-      timeoutMs: 240_000,
-      intervalMs: 500,
-    });
-    if (!ready) throw new Error(`npm start did not get ready:\n${shop.output()}`);
+    const { shop, exited } = await startShopUntil('Ctrl-C stops', 500);
     expect(await listening()).toEqual(servicePorts);
     expect(await listening(infrastructurePorts)).toEqual(infrastructurePorts);
 
     await stops[how]!(shop.child.pid!, shop);
 
     expect(await exited).toBe(0);
-    expect(await listening()).toEqual([]);
-    expect(await listening(infrastructurePorts)).toEqual([]);
-    expect(await infrastructureProcesses()).toEqual([]);
+    await expectNothingLeftRunning();
   },
   420_000,
 );
 
 test('when Ctrl-C reaches npm start while its services are still starting, then what it started is stopped, the infrastructure included', async () => {
-  expect({
-    alreadyListening: await listening([...servicePorts, ...infrastructurePorts]),
-  }).toEqual({ alreadyListening: [] });
-  const shop = startShop();
-  const exited = new Promise<number | null>((resolve) => shop.child.once('exit', resolve));
-  const starting = await waitUntil(() => shop.output().includes('starting gateway'), {
-    timeoutMs: 240_000,
-    intervalMs: 20,
-  });
-  if (!starting) throw new Error(`npm start did not start its services:\n${shop.output()}`);
+  const { shop, exited } = await startShopUntil('starting gateway', 20);
 
   process.kill(-shop.child.pid!, 'SIGINT');
 
   expect(await exited).toBe(130);
   expect(shop.output()).not.toContain('shop is running');
-  expect(await listening()).toEqual([]);
-  expect(await listening(infrastructurePorts)).toEqual([]);
-  expect(await infrastructureProcesses()).toEqual([]);
+  await expectNothingLeftRunning();
 }, 420_000);
