@@ -1,5 +1,7 @@
 import fs from 'node:fs';
+import { SourceMap } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Summarises the V8 CPU profiles `BENCH_CPU_PROFILE` leaves (one folder per service): where
@@ -10,7 +12,7 @@ import path from 'node:path';
  */
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
   children?: number[];
 }
 
@@ -36,6 +38,47 @@ export function packageOf(url: string, functionName: string): string {
   return url;
 }
 
+/** Where a frame's code was written: its file and line (1-based). */
+interface Origin {
+  file: string;
+  line: number;
+}
+
+/**
+ * Finds a frame's original file through the source map beside the file it ran from, so that a
+ * service started from its bundle (one file for ~1,150 modules, docs/decisions/0007) is still
+ * charged package by package. Frames of files without a map stay where they ran.
+ */
+export function originMapper(): (frame: ProfileNode['callFrame']) => Origin {
+  const maps = new Map<string, { map: SourceMap; folder: string } | undefined>();
+  const mapOf = (file: string) => {
+    if (!maps.has(file)) {
+      const mapFile = `${file}.map`;
+      maps.set(
+        file,
+        fs.existsSync(mapFile)
+          ? {
+              map: new SourceMap(JSON.parse(fs.readFileSync(mapFile, 'utf8')) as never),
+              folder: path.dirname(file),
+            }
+          : undefined,
+      );
+    }
+    return maps.get(file);
+  };
+  return ({ url, lineNumber, columnNumber }) => {
+    const file = url.startsWith('file:') ? fileURLToPath(url) : url;
+    const found = file ? mapOf(file) : undefined;
+    const entry = found?.map.findEntry(lineNumber, columnNumber) as
+      { originalSource?: string; originalLine?: number } | undefined;
+    if (!found || !entry?.originalSource) return { file, line: lineNumber + 1 };
+    const source = entry.originalSource.startsWith('file:')
+      ? fileURLToPath(entry.originalSource)
+      : path.resolve(found.folder, entry.originalSource);
+    return { file: source, line: (entry.originalLine ?? 0) + 1 };
+  };
+}
+
 export interface ProfileSummary {
   busyMs: number;
   byPackage: [string, number][];
@@ -45,15 +88,22 @@ export interface ProfileSummary {
 }
 
 /** Self time (ms) of every sample, attributed to its package and to its function. */
-export function summarise(profile: CpuProfile): ProfileSummary {
+export function summarise(
+  profile: CpuProfile,
+  originOf: (frame: ProfileNode['callFrame']) => Origin = originMapper(),
+): ProfileSummary {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const origins = new Map<number, Origin>();
+  const originOfNode = (id: number): Origin => {
+    if (!origins.has(id)) origins.set(id, originOf(nodes.get(id)!.callFrame));
+    return origins.get(id)!;
+  };
   const parents = new Map<number, number>();
   for (const node of profile.nodes)
     for (const child of node.children ?? []) parents.set(child, node.id);
   const callerOf = (id: number): string => {
     for (let at: number | undefined = id; at !== undefined; at = parents.get(at)) {
-      const { url, functionName } = nodes.get(at)!.callFrame;
-      const owner = packageOf(url, functionName);
+      const owner = packageOf(originOfNode(at).file, nodes.get(at)!.callFrame.functionName);
       if (owner !== 'node' && owner !== '(native)') return owner;
     }
     return 'node';
@@ -64,15 +114,16 @@ export function summarise(profile: CpuProfile): ProfileSummary {
   let busyMs = 0;
   profile.samples.forEach((id, index) => {
     const node = nodes.get(id)!;
-    const { functionName, url, lineNumber } = node.callFrame;
+    const { functionName } = node.callFrame;
     if (idleFrames.has(functionName)) return;
+    const origin = originOfNode(id);
     const ms = (profile.timeDeltas[index] ?? 0) / 1000;
     busyMs += ms;
-    const owner = packageOf(url, functionName);
+    const owner = packageOf(origin.file, functionName);
     byPackage.set(owner, (byPackage.get(owner) ?? 0) + ms);
     const caller = callerOf(id);
     byCaller.set(caller, (byCaller.get(caller) ?? 0) + ms);
-    const where = url ? `${path.basename(url)}:${lineNumber + 1}` : '';
+    const where = origin.file ? `${path.basename(origin.file)}:${origin.line}` : '';
     const name = `${functionName || '(anonymous)'} ${where} [${owner}]`;
     byFunction.set(name, (byFunction.get(name) ?? 0) + ms);
   });
@@ -99,15 +150,39 @@ function merge(summaries: ProfileSummary[]): ProfileSummary {
   };
 }
 
+/**
+ * A bundle compiled again after its process wrote the profile has moved its functions, and its
+ * map with them: the profile's positions then name the wrong modules. Said, not guessed around.
+ */
+function warnIfRebuilt(dir: string, files: string[]): void {
+  for (const file of files) {
+    const takenAt = fs.statSync(path.join(dir, file)).mtimeMs;
+    const profile = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as CpuProfile;
+    const ran = new Set(profile.nodes.map((node) => node.callFrame.url));
+    for (const url of ran) {
+      const ranFrom = url.startsWith('file:') ? fileURLToPath(url) : url;
+      if (fs.existsSync(`${ranFrom}.map`) && fs.statSync(`${ranFrom}.map`).mtimeMs > takenAt)
+        console.warn(
+          `${file}: ${ranFrom} was rebuilt after this profile; its frames may be misnamed`,
+        );
+    }
+  }
+}
+
 function main(folder: string, top: number): void {
   for (const service of fs.readdirSync(folder).sort()) {
     const dir = path.join(folder, service);
     if (!fs.statSync(dir).isDirectory()) continue;
     const files = fs.readdirSync(dir).filter((file) => file.endsWith('.cpuprofile'));
     if (!files.length) continue;
+    warnIfRebuilt(dir, files);
+    const originOf = originMapper();
     const summary = merge(
       files.map((file) =>
-        summarise(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as CpuProfile),
+        summarise(
+          JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as CpuProfile,
+          originOf,
+        ),
       ),
     );
     const share = (ms: number) => `${((100 * ms) / summary.busyMs).toFixed(1).padStart(5)} %`;
