@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 /**
  * A W3C Trace Context `traceparent` (https://www.w3.org/TR/trace-context/#traceparent-header):
@@ -53,19 +53,34 @@ export function formatTraceparent(trace: TraceParent): string {
   return `00-${trace.traceId}-${trace.spanId}-${trace.flags}`;
 }
 
-function newSpanId(): string {
+/**
+ * Random bytes drawn from a pool that is refilled 4 KiB at a time, as Node's own randomUUID does:
+ * every request starts a span, and one `randomBytes` call per id cost ~2.7 µs against ~0.1 µs
+ * from the pool; under load the gateway's profile charged 1.5 % of its time to it
+ * (docs/performance.md). The bytes are the same CSPRNG's; they are only fetched in bulk.
+ */
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
+
+function randomHex(bytes: number): string {
+  if (poolOffset + bytes > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  poolOffset += bytes;
+  return pool.toString('hex', poolOffset - bytes, poolOffset);
+}
+
+/** A random id of `bytes` bytes in hex, never all zeros (which the spec reserves as invalid). */
+function newId(bytes: number): string {
   let id: string;
-  do id = randomBytes(8).toString('hex');
+  do id = randomHex(bytes);
   while (isAllZeros(id));
   return id;
 }
 
-function newTraceId(): string {
-  let id: string;
-  do id = randomBytes(16).toString('hex');
-  while (isAllZeros(id));
-  return id;
-}
+const newSpanId = () => newId(8);
+const newTraceId = () => newId(16);
 
 /** The root of a new trace, sampled: every request of this system is worth following. */
 export function startTrace(): TraceParent {

@@ -54,4 +54,13 @@ describe('traceparent', () => {
     expect(parseTraceparent(formatTraceparent(trace))).toEqual(trace);
     expect(trace.flags).toBe('01');
   });
+
+  it('when many traces start, then every id is new and well formed, across refills of the random pool', () => {
+    // 2,000 traces draw 48,000 random bytes: the 4 KiB pool is refilled a dozen times.
+    const traces = Array.from({ length: 2_000 }, () => startTrace());
+
+    for (const trace of traces) expect(parseTraceparent(formatTraceparent(trace))).toEqual(trace);
+    expect(new Set(traces.map((trace) => trace.traceId)).size).toBe(traces.length);
+    expect(new Set(traces.map((trace) => trace.spanId)).size).toBe(traces.length);
+  });
 });
