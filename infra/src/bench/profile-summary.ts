@@ -69,13 +69,13 @@ export function originMapper(): (frame: ProfileNode['callFrame']) => Origin {
   return ({ url, lineNumber, columnNumber }) => {
     const file = url.startsWith('file:') ? fileURLToPath(url) : url;
     const found = file ? mapOf(file) : undefined;
-    const entry = found?.map.findEntry(lineNumber, columnNumber) as
-      { originalSource?: string; originalLine?: number } | undefined;
-    if (!found || !entry?.originalSource) return { file, line: lineNumber + 1 };
+    const entry = found?.map.findEntry(lineNumber, columnNumber);
+    if (!found || !entry || !('originalSource' in entry) || !entry.originalSource)
+      return { file, line: lineNumber + 1 };
     const source = entry.originalSource.startsWith('file:')
       ? fileURLToPath(entry.originalSource)
       : path.resolve(found.folder, entry.originalSource);
-    return { file: source, line: (entry.originalLine ?? 0) + 1 };
+    return { file: source, line: entry.originalLine + 1 };
   };
 }
 
