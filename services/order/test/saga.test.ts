@@ -119,6 +119,36 @@ describe('the checkout saga', () => {
     });
   });
 
+  test('when a step changes one action, then the saga leaves the row of every other action as it was', async () => {
+    const { customer, order } = await placed();
+    // xmin: the transaction that wrote the row's current version.
+    const rowVersions = async () =>
+      Object.fromEntries(
+        (
+          await harness.pool.query<{ name: string; version: string }>(
+            'SELECT name, xmin::text AS version FROM saga_actions WHERE order_id = $1',
+            [order.id],
+          )
+        ).rows.map(({ name, version }) => [name, version]),
+      );
+
+    await reserve(order);
+    await player.awaitSent(order.id, 'AuthorizePayment');
+    const afterReserve = await rowVersions();
+    await authorize(order);
+    await player.awaitSent(order.id, 'CommitStock');
+    const afterAuthorize = await rowVersions();
+    await commit(order);
+    await awaitStatus(harness, customer, order.id, 'CONFIRMED');
+    const atTheEnd = await rowVersions();
+
+    expect(afterAuthorize.AUTHORIZE_PAYMENT).not.toBe(afterReserve.AUTHORIZE_PAYMENT);
+    expect(afterAuthorize.RESERVE_STOCK).toBe(afterReserve.RESERVE_STOCK);
+    expect(atTheEnd.RESERVE_STOCK).toBe(afterReserve.RESERVE_STOCK);
+    expect(atTheEnd.AUTHORIZE_PAYMENT).toBe(afterAuthorize.AUTHORIZE_PAYMENT);
+    expect(atTheEnd.COMMIT_STOCK).not.toBe(afterAuthorize.COMMIT_STOCK);
+  });
+
   test('when inventory cannot reserve, then the order is CANCELLED(OUT_OF_STOCK) and payment never asked', async () => {
     const { customer, order } = await placed();
     const command = await player.awaitSent(order.id, 'ReserveStock');

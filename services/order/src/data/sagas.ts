@@ -74,7 +74,9 @@ async function withActions(tx: Tx, row: SagaRow): Promise<SagaRecord> {
 
 /**
  * Inserts or updates every action of the saga from the JSON array parameter `actions`, in one
- * statement whatever their number (a round trip per action was most of a saga step's SQL).
+ * statement whatever their number (a round trip per action was most of a saga step's SQL). An
+ * action that did not change is left as it is: a step changes one or two actions, and rewriting
+ * the others cost a new row version, its WAL and a trigger call each (docs/performance.md).
  */
 function upsertActions(actions: string): string {
   return `INSERT INTO saga_actions (order_id, name, command, status, attempts, last_sent_at,
@@ -87,7 +89,12 @@ function upsertActions(actions: string): string {
     ON CONFLICT (order_id, name) DO UPDATE SET status = EXCLUDED.status,
       attempts = EXCLUDED.attempts, last_sent_at = EXCLUDED.last_sent_at,
       last_message_id = EXCLUDED.last_message_id, deadline = EXCLUDED.deadline,
-      payload = EXCLUDED.payload, reply = EXCLUDED.reply`;
+      payload = EXCLUDED.payload, reply = EXCLUDED.reply
+    WHERE (saga_actions.status, saga_actions.attempts, saga_actions.last_sent_at,
+        saga_actions.last_message_id, saga_actions.deadline, saga_actions.payload,
+        saga_actions.reply)
+      IS DISTINCT FROM (EXCLUDED.status, EXCLUDED.attempts, EXCLUDED.last_sent_at,
+        EXCLUDED.last_message_id, EXCLUDED.deadline, EXCLUDED.payload, EXCLUDED.reply)`;
 }
 
 /** The saga's row and its actions in one statement (a WITH that writes runs all the same). */
