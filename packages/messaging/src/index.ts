@@ -11,8 +11,8 @@ export type { OutboxRelay, OutboxRelayOptions } from './outbox-relay';
 export { createKafka, createProducer } from './kafka';
 export type { KafkaClient, KafkaOptions, MessageProducer, OutgoingMessage } from './kafka';
 export { startConsumer, parseContractMessage } from './consumer';
-export { postgresInbox } from './inbox';
-export type { Inbox, InboxEntry } from './inbox';
+export { postgresInbox, statementInbox } from './inbox';
+export type { Inbox, InboxEntry, InboxedStatement } from './inbox';
 export type {
   ConsumerOptions,
   Handler,

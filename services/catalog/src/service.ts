@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { topics, type CreateProductInput } from '@shop/contracts';
+import { statementInbox } from '@shop/messaging';
 import { defineService, type HostOptions } from '@shop/service-host';
 import type { Config } from './config';
 import { seedDemoProducts } from './domain/demo-data';
@@ -23,9 +24,10 @@ export const startService = defineService<Config, ServiceOptions>(async (host, o
     name: `${config.SERVICE_NAME}-stock-levels`,
     topics: [topics.inventoryStockLevels],
     handlers: {
-      StockLevelChanged: (message, tx) => onStockLevelChanged(message, tx, logger),
+      StockLevelChanged: (message, statement) => onStockLevelChanged(message, statement, logger),
     },
-    pool,
+    // Each level is one UPDATE: it and its inbox row go in one statement, not a transaction.
+    inbox: statementInbox(pool),
   });
   if (config.DEMO_DATA) {
     await seedDemoProducts({ pool }, options.demoProducts ?? demoProducts, logger);

@@ -1,3 +1,4 @@
+import type { InboxedStatement } from '@shop/messaging';
 import type { Tx } from '@shop/postgres';
 
 export interface StockLevel {
@@ -24,26 +25,25 @@ export async function insertInitialStock(
   );
 }
 
-export type StockLevelOutcome = 'applied' | 'stale' | 'unknown-product';
+export type StockLevelOutcome = 'applied' | 'not applied';
 
 /**
  * Applies a level only when its sequence is newer than the stored one, so a stale or duplicate
  * level changes nothing whatever order they arrive in. The row lock taken by the UPDATE serialises
- * two levels of one product arriving at once.
+ * two levels of one product arriving at once. One statement with the message's inbox row
+ * (`statementInbox`): a level that is not applied was stale, already seen, or for a product this
+ * catalog does not know.
  */
-export async function applyStockLevel(tx: Tx, level: StockLevel): Promise<StockLevelOutcome> {
-  const { rows } = await tx.query<{ applied: boolean }>(
-    `WITH updated AS (
-       UPDATE product_stock
-          SET available = $2, sequence = $3, as_of = $4
-        WHERE product_id = $1 AND sequence < $3
-        RETURNING 1
-     )
-     SELECT EXISTS (SELECT 1 FROM updated) AS applied
-       FROM product_stock WHERE product_id = $1`,
+export async function applyStockLevel(
+  statement: InboxedStatement,
+  level: StockLevel,
+): Promise<StockLevelOutcome> {
+  const updated = await statement.query(
+    `UPDATE product_stock
+        SET available = $2, sequence = $3, as_of = $4
+      WHERE product_id = $1 AND sequence < $3 AND EXISTS (SELECT 1 FROM inbox_entry)
+      RETURNING 1`,
     [level.productId, level.available, level.sequence, level.asOf],
   );
-  const [row] = rows;
-  if (row === undefined) return 'unknown-product';
-  return row.applied ? 'applied' : 'stale';
+  return updated > 0 ? 'applied' : 'not applied';
 }

@@ -1,5 +1,5 @@
 import type { MessageOf } from '@shop/contracts';
-import type { Tx } from '@shop/postgres';
+import type { InboxedStatement } from '@shop/messaging';
 import type { Logger } from '@shop/service-kit';
 import { applyStockLevel } from '../data/stock';
 
@@ -11,11 +11,11 @@ import { applyStockLevel } from '../data/stock';
  */
 export async function onStockLevelChanged(
   message: MessageOf<'StockLevelChanged'>,
-  tx: Tx,
+  statement: InboxedStatement,
   logger: Logger,
 ): Promise<void> {
   const { productId, available, sequence } = message.payload;
-  const outcome = await applyStockLevel(tx, {
+  const outcome = await applyStockLevel(statement, {
     productId,
     available,
     sequence,
