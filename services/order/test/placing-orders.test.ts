@@ -63,6 +63,12 @@ describe('POST /api/orders', () => {
       ],
       history: [{ status: 'PENDING' }],
     });
+    // What was stored, every line in its order, reads back the same.
+    const stored = await api<Order>(harness, 'GET', `/api/orders/${response.body.id}`, {
+      customer,
+    });
+    expect(stored.body.items).toEqual(response.body.items);
+    expect(stored.body.history).toEqual(response.body.history);
   });
 
   test('when an order is placed, then ReserveStock and OrderPlaced leave through the outbox', async () => {
