@@ -2,7 +2,7 @@ export { createEnvelope } from './envelope';
 export type { NewEnvelope, TypedEnvelope } from './envelope';
 export type { Envelope } from '@shop/contracts';
 export { messagingMigrationsDir } from './migrations';
-export { enqueue, defaultOutboxChannel } from './outbox';
+export { enqueue, enqueueAll, defaultOutboxChannel } from './outbox';
 export type { OutboxMessage } from './outbox';
 export { outboxWriter } from './outbox-writer';
 export type { Cause, OutboxWriter, Outgoing } from './outbox-writer';

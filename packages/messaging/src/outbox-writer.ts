@@ -9,7 +9,7 @@ import {
 } from '@shop/contracts';
 import type { Tx } from '@shop/postgres';
 import { outgoingHeaders } from '@shop/service-kit';
-import { enqueue } from './outbox';
+import { enqueueAll } from './outbox';
 
 /** A message to send, its payload typed by its type. */
 export type Outgoing<T extends MessageType = MessageType> = {
@@ -22,6 +22,12 @@ export type Cause = Omit<MessageOrigin, 'source'>;
 export interface OutboxWriter {
   /** Writes the message in the caller's transaction: published if and only if it commits. */
   emit: <T extends Outgoing>(tx: Tx, outgoing: T, cause: Cause) => Promise<MessageOf<T['type']>>;
+  /** Writes several messages, in this order, in one statement: published if and only if it commits. */
+  emitAll: <T extends Outgoing>(
+    tx: Tx,
+    outgoing: readonly T[],
+    cause: Cause,
+  ) => Promise<MessageOf<T['type']>[]>;
   /** Emits a reply and hands it back, for a handler to return. */
   announce: <T extends Outgoing>(tx: Tx, reply: T, cause: Cause) => Promise<T>;
 }
@@ -33,22 +39,37 @@ export interface OutboxWriter {
  * so whoever consumes it continues that trace.
  */
 export function outboxWriter(source: string): OutboxWriter {
+  async function emitAll<T extends Outgoing>(
+    tx: Tx,
+    outgoing: readonly T[],
+    cause: Cause,
+  ): Promise<MessageOf<T['type']>[]> {
+    const headers = traceHeaders();
+    const messages = outgoing.map(({ type, payload }) =>
+      createMessage<T['type']>(type, payload, { source, ...cause }),
+    );
+    await enqueueAll(
+      tx,
+      messages.map((message) => ({
+        topic: topicOf(message.type),
+        key: partitionKeyOf(message),
+        envelope: message,
+        headers,
+      })),
+    );
+    return messages;
+  }
   async function emit<T extends Outgoing>(
     tx: Tx,
-    { type, payload }: T,
+    outgoing: T,
     cause: Cause,
   ): Promise<MessageOf<T['type']>> {
-    const message = createMessage<T['type']>(type, payload, { source, ...cause });
-    await enqueue(tx, {
-      topic: topicOf(type),
-      key: partitionKeyOf(message),
-      envelope: message,
-      headers: traceHeaders(),
-    });
-    return message;
+    const [message] = await emitAll(tx, [outgoing], cause);
+    return message!;
   }
   return {
     emit,
+    emitAll,
     announce: async (tx, reply, cause) => {
       await emit(tx, reply, cause);
       return reply;

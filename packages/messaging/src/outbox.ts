@@ -17,25 +17,43 @@ export interface OutboxMessage {
  * Records an event in the caller's transaction: it is published if and only if that transaction
  * commits. Postgres delivers a NOTIFY only on commit (and drops it on rollback), so the relay
  * wakes for committed rows alone (https://www.postgresql.org/docs/current/sql-notify.html).
- * One statement for both: every round trip counts in a checkout (docs/performance.md).
  */
 export async function enqueue(
   tx: Tx,
   message: OutboxMessage,
   channel: string = defaultOutboxChannel,
 ): Promise<void> {
+  await enqueueAll(tx, [message], channel);
+}
+
+/**
+ * Records several events in the caller's transaction, in this order, and wakes the relay: one
+ * statement for all of them and the NOTIFY, since every round trip counts in a checkout
+ * (docs/performance.md). The rows take their sequence numbers, the relay's publishing order, in
+ * the order given.
+ */
+export async function enqueueAll(
+  tx: Tx,
+  messages: readonly OutboxMessage[],
+  channel: string = defaultOutboxChannel,
+): Promise<void> {
+  if (messages.length === 0) return;
   await tx.query(
     `WITH queued AS (
-       INSERT INTO outbox (id, topic, key, envelope, headers) VALUES ($1, $2, $3, $4, $5)
+       INSERT INTO outbox (id, topic, key, envelope, headers)
+       SELECT id, topic, key, envelope, headers
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[])
+         WITH ORDINALITY AS message(id, topic, key, envelope, headers, position)
+       ORDER BY position
        RETURNING id
      )
-     SELECT pg_notify($6, '') FROM queued`,
+     SELECT pg_notify($6, '') FROM queued LIMIT 1`,
     [
-      message.envelope.id,
-      message.topic,
-      message.key,
-      JSON.stringify(message.envelope),
-      JSON.stringify(message.headers ?? {}),
+      messages.map(({ envelope }) => envelope.id),
+      messages.map(({ topic }) => topic),
+      messages.map(({ key }) => key),
+      messages.map(({ envelope }) => JSON.stringify(envelope)),
+      messages.map(({ headers }) => JSON.stringify(headers ?? {})),
       channel,
     ],
   );

@@ -5,6 +5,7 @@ import {
   createEnvelope,
   createProducer,
   enqueue,
+  enqueueAll,
   startConsumer,
   startOutboxRelay,
   type MessageProducer,
@@ -106,6 +107,27 @@ test('when an event is enqueued in a transaction that rolls back, then it is nev
   expect(await counter(bed.pool, rolledBack.payload.counterId)).toBeUndefined();
   expect(await outboxRow(rolledBack.id)).toBeUndefined();
   expect(await settledCount(before + 1)).toBe(before + 1);
+});
+
+test('when several events are enqueued in one statement, then each is published, in the order given', async () => {
+  const events = ['first', 'second', 'third'].map((name) => counterEvent(uniqueName(name)));
+
+  await publishing(async () => {
+    await withTransaction(bed.pool, (tx) =>
+      enqueueAll(
+        tx,
+        events.map((event) => ({ topic: bed.topic, key: event.correlationId, envelope: event })),
+      ),
+    );
+    for (const event of events)
+      await waitFor(() => counter(bed.pool, event.payload.counterId), { what: event.id });
+  });
+
+  const { rows } = await bed.pool.query<{ id: string }>(
+    'SELECT id FROM outbox WHERE id = ANY($1::uuid[]) ORDER BY seq',
+    [events.map((event) => event.id)],
+  );
+  expect(rows.map((row) => row.id)).toEqual(events.map((event) => event.id));
 });
 
 test('when the enqueuing request carries a traceparent, then the handler receives it through Kafka', async () => {
