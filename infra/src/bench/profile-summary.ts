@@ -38,6 +38,9 @@ export function packageOf(url: string, functionName: string): string {
   return url;
 }
 
+/** A profile's script URL as a path (file: URLs for ES modules, plain paths for CommonJS). */
+const pathOf = (url: string) => (url.startsWith('file:') ? fileURLToPath(url) : url);
+
 /** Where a frame's code was written: its file and line (1-based). */
 interface Origin {
   file: string;
@@ -67,14 +70,12 @@ export function originMapper(): (frame: ProfileNode['callFrame']) => Origin {
     return maps.get(file);
   };
   return ({ url, lineNumber, columnNumber }) => {
-    const file = url.startsWith('file:') ? fileURLToPath(url) : url;
+    const file = pathOf(url);
     const found = file ? mapOf(file) : undefined;
     const entry = found?.map.findEntry(lineNumber, columnNumber);
     if (!found || !entry || !('originalSource' in entry) || !entry.originalSource)
       return { file, line: lineNumber + 1 };
-    const source = entry.originalSource.startsWith('file:')
-      ? fileURLToPath(entry.originalSource)
-      : path.resolve(found.folder, entry.originalSource);
+    const source = path.resolve(found.folder, pathOf(entry.originalSource));
     return { file: source, line: entry.originalLine + 1 };
   };
 }
@@ -154,18 +155,14 @@ function merge(summaries: ProfileSummary[]): ProfileSummary {
  * A bundle compiled again after its process wrote the profile has moved its functions, and its
  * map with them: the profile's positions then name the wrong modules. Said, not guessed around.
  */
-function warnIfRebuilt(dir: string, files: string[]): void {
-  for (const file of files) {
-    const takenAt = fs.statSync(path.join(dir, file)).mtimeMs;
-    const profile = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as CpuProfile;
-    const ran = new Set(profile.nodes.map((node) => node.callFrame.url));
-    for (const url of ran) {
-      const ranFrom = url.startsWith('file:') ? fileURLToPath(url) : url;
-      if (fs.existsSync(`${ranFrom}.map`) && fs.statSync(`${ranFrom}.map`).mtimeMs > takenAt)
-        console.warn(
-          `${file}: ${ranFrom} was rebuilt after this profile; its frames may be misnamed`,
-        );
-    }
+function warnIfRebuilt(file: string, profile: CpuProfile): void {
+  const takenAt = fs.statSync(file).mtimeMs;
+  for (const url of new Set(profile.nodes.map((node) => node.callFrame.url))) {
+    const ranFrom = pathOf(url);
+    if (fs.existsSync(`${ranFrom}.map`) && fs.statSync(`${ranFrom}.map`).mtimeMs > takenAt)
+      console.warn(
+        `${file}: ${ranFrom} was rebuilt after this profile; its frames may be misnamed`,
+      );
   }
 }
 
@@ -175,15 +172,14 @@ function main(folder: string, top: number): void {
     if (!fs.statSync(dir).isDirectory()) continue;
     const files = fs.readdirSync(dir).filter((file) => file.endsWith('.cpuprofile'));
     if (!files.length) continue;
-    warnIfRebuilt(dir, files);
     const originOf = originMapper();
     const summary = merge(
-      files.map((file) =>
-        summarise(
-          JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as CpuProfile,
-          originOf,
-        ),
-      ),
+      files.map((name) => {
+        const file = path.join(dir, name);
+        const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
+        warnIfRebuilt(file, profile);
+        return summarise(profile, originOf);
+      }),
     );
     const share = (ms: number) => `${((100 * ms) / summary.busyMs).toFixed(1).padStart(5)} %`;
     console.log(`\n## ${service}: ${(summary.busyMs / 1000).toFixed(1)} s busy`);

@@ -29,7 +29,7 @@ const parameters = {
   // Open loop: enough shoppers that each arrival finds one idle while checkouts take seconds.
   // Closed loop: enough that the shop sets the pace, not the shoppers. A journey includes the
   // shopper's own one-second polls of its order, so 30 shoppers could not ask for more than
-  // ~13 checkouts/s, which a faster 2-core machine outran with a core to spare
+  // ~13 checkouts/s, where a faster 2-core machine completed ~25/s offered on a clock
   // (docs/performance.md); the cores-busy figure says whether a run saturated the machine.
   shoppers: Number(
     process.env.BENCH_SHOPPERS ?? (arrivalsPerSecond > 0 ? arrivalsPerSecond * 20 : 60),
