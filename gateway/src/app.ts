@@ -53,8 +53,9 @@ export interface AppDependencies {
 
 /**
  * The order is the design: documentation is static and served before anything costs a Redis
- * call; new work is refused first while the shop is behind (it must cost as
- * little as possible); every other `/api` request is counted per address before its token is verified (so a
+ * call; new work is refused first while the shop is behind, and a known shopper's checkout while
+ * the order service reports full (a refusal must cost as little as possible); every other `/api`
+ * request is counted per address before its token is verified (so a
  * flood of forged tokens is limited too) — and per user in the same call when the token was
  * verified lately — then authenticated per contracts' routes, a new checkout shed here while the
  * order service reports full, counted per user if it was not yet, stripped of identity headers
@@ -98,6 +99,7 @@ export function buildApp(deps: AppDependencies): Express {
       app.use(webSite());
 
       app.use('/api', deps.newWorkGate.middleware);
+      app.post('/api/orders', deps.checkoutGate.beforeRateLimit);
       app.use('/api', limits(address, knownUser));
       app.use(methodNotAllowed());
       app.post(['/api/auth/login', '/api/auth/register'], limits(logins));

@@ -1,3 +1,4 @@
+import { bearerToken } from '@shop/auth';
 import { defineService, type HostOptions } from '@shop/service-host';
 import { buildApp } from './app';
 import type { Config } from './config';
@@ -37,13 +38,14 @@ export const startService = defineService<Config, HostOptions>(async (host) => {
     registry: host.metrics(),
   });
   host.onStop('new-work gate', () => shedding.stop());
+  const verifier = host.verifier();
   return buildApp({
     config,
     logger,
     registry: host.metrics(),
     redis,
     rateLimitStore: redisRateLimitStore(redis, config.RATE_LIMIT_PREFIX),
-    verifier: host.verifier(),
+    verifier,
     upstreams,
     proxies,
     breakers: host.breakers(),
@@ -53,6 +55,7 @@ export const startService = defineService<Config, HostOptions>(async (host) => {
       holdMs: config.CHECKOUT_SHED_HOLD,
       paceRetries: config.CHECKOUT_PACE_RETRIES,
       registry: host.metrics(),
+      isKnownShopper: (req) => verifier.recall(bearerToken(req)) !== undefined,
     }),
     newWorkGate: shedding,
   });

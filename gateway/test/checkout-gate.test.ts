@@ -114,7 +114,22 @@ describe('checkout shed at the gateway while the order service reports full', ()
     expect(checkouts().length - reachedBefore).toBe(3);
   });
 
-  it('when a request is refused for its own sake (no token), then it gets 401, not 503, while checkout is shed', async () => {
+  it('when checkout is shed, then a shopper whose token the gateway verified lately is refused before the rate limiter counts the request', async () => {
+    orderServiceFull(3);
+    const token = await issuer.tokenFor('customer');
+    const counted = await call(gateway.url, 'GET', '/api/orders', { token });
+    await placeOrder(token);
+
+    const shed = await placeOrder(token);
+
+    expect(counted.headers.get('ratelimit')).toMatch(/"user";r=\d+/);
+    expect(isProblem(shed, 503)).toBe(true);
+    expect(shed.headers.get('retry-after')).toBe('3');
+    expect(shed.headers.get('ratelimit')).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, holdMs + 100));
+  });
+
+  it('when a request is refused for its own sake (no token, or a forged one), then it gets 401, not 503, while checkout is shed', async () => {
     orderServiceFull(2);
     await placeOrder(await issuer.tokenFor('customer'));
 
@@ -123,7 +138,14 @@ describe('checkout shed at the gateway while the order service reports full', ()
       body: {},
     });
 
+    const forged = await call(gateway.url, 'POST', '/api/orders', {
+      token: 'e30.e30.forged',
+      headers: { 'idempotency-key': randomUUID() },
+      body: {},
+    });
+
     expect(isProblem(anonymous, 401)).toBe(true);
+    expect(isProblem(forged, 401)).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, holdMs + 100));
   });
 });
