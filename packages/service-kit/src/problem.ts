@@ -101,7 +101,10 @@ export function problemMiddleware(logger: Logger): ErrorRequestHandler {
     const clientError = toClientError(error);
     if (!clientError) {
       logger.error({ err: error }, 'unexpected error while handling the request');
-    } else if (clientError.status >= 500) {
+    } else if (clientError.status >= 500 && clientError.code !== 'OVERLOADED') {
+      // A refusal as full is the service working as designed: its access line and the shed
+      // counters record it. A warning with a stack trace for each would cost most when the
+      // service can least afford it (a stack mapped through a source map is ~50 µs alone).
       logger.warn({ err: clientError }, clientError.message);
     }
     const shown = clientError ?? new AppError('INTERNAL', unexpectedDetail);

@@ -1,3 +1,4 @@
+import { waitFor } from '@shop/testkit';
 import { z } from 'zod';
 import { AppError, parseBody, parseParams, parseQuery, problemContentType } from '../src';
 import { closeTestApps, startTestApp, type TestApp } from './support/test-app';
@@ -24,6 +25,9 @@ async function startShop(): Promise<TestApp> {
       throw new AppError('UPSTREAM_UNAVAILABLE', 'The catalog is unavailable', {
         retryAfterMs: 4_200,
       });
+    });
+    app.get('/full', () => {
+      throw new AppError('OVERLOADED', 'checkout is full', { retryAfterMs: 2_000 });
     });
     app.get('/boom', async () => {
       await Promise.resolve();
@@ -125,6 +129,27 @@ describe('problem+json error responses', () => {
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('5');
     expect(await response.json()).toMatchObject({ status: 503, retryAfterMs: 4_200 });
+  });
+
+  it('when a service refuses as full, then only its access line is logged; an outage also gets a warning with its cause', async () => {
+    const full = await fetch(`${shop.url}/full`);
+    const busy = await fetch(`${shop.url}/busy`);
+
+    expect([full.status, busy.status]).toEqual([503, 503]);
+    expect(full.headers.get('retry-after')).toBe('2');
+    const accessLines = await waitFor(
+      () => {
+        const found = shop.lines.filter((line) => line.msg === 'request completed');
+        return found.length === 2 ? found : undefined;
+      },
+      { what: 'both access lines' },
+    );
+    expect(accessLines.map((line) => (line.req as { url: string }).url)).toEqual([
+      '/full',
+      '/busy',
+    ]);
+    const warnings = shop.lines.filter((line) => line.level === 'warn');
+    expect(warnings.map((line) => line.msg)).toEqual(['The catalog is unavailable']);
   });
 
   it('when the body is over 64 KiB, then 413', async () => {
