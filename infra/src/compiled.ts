@@ -25,15 +25,18 @@ function newestSourceMs(): number {
       if (entry.name === 'node_modules' || entry.name === 'dist') continue;
       const full = path.join(folder, entry.name);
       if (entry.isDirectory()) visit(full);
-      else if (/\.(ts|tsx|css|html|mjs)$/.test(entry.name) || entry.name === 'package.json')
+      else if (/\.(ts|tsx|css|html|mjs|patch)$/.test(entry.name) || entry.name === 'package.json')
         newest = Math.max(newest, fs.statSync(full).mtimeMs);
     }
   };
   for (const root of sourceRoots) visit(path.join(repoRoot, root));
-  // A change to how the workspace is compiled or bundled counts as a change to every source.
-  for (const script of ['compile.mjs', 'bundle.mjs']) {
-    newest = Math.max(newest, fs.statSync(path.join(repoRoot, 'infra', script)).mtimeMs);
+  // A change to how the workspace is compiled or bundled counts as a change to every source, and
+  // so does one to what it bundles: a dependency changed in the lockfile, or patched.
+  for (const file of ['infra/compile.mjs', 'infra/bundle.mjs', 'pnpm-lock.yaml']) {
+    newest = Math.max(newest, fs.statSync(path.join(repoRoot, file)).mtimeMs);
   }
+  const patches = path.join(repoRoot, 'patches');
+  if (fs.existsSync(patches)) visit(patches);
   return newest;
 }
 
