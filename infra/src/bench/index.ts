@@ -16,7 +16,8 @@ import { formatTable, reportsDir, writeReport, type BenchReport } from './report
 interface Benchmark {
   name: string;
   what: string;
-  run: () => Promise<BenchReport>;
+  /** `earlier`: the reports of the benchmarks run before it in the same run. */
+  run: (earlier: BenchReport[]) => Promise<BenchReport>;
 }
 
 /**
@@ -140,7 +141,7 @@ export async function runBenchmarks(names: string[]): Promise<number> {
   const reports: BenchReport[] = [];
   for (const benchmark of chosen) {
     console.log(`\nbench: ${benchmark.name} (${benchmark.what})`);
-    const report = await benchmark.run();
+    const report = await benchmark.run(reports);
     writeReport(report);
     reports.push(report);
     if (benchmark.name === 'system') {

@@ -12,17 +12,36 @@ import { repoRoot } from '../paths';
 import { writeChart } from './chart';
 import { percentile, reportsDir, type BenchReport, type Figure } from './report';
 import { cpuBetween, sampleTrees } from './proc';
-import { registerShoppers, systemRoots } from './system';
+import { confirmedMetric, registerShoppers, systemRoots } from './system';
 
 /**
  * Goodput and saga latency against offered load: checkouts arrive on a clock (an open loop) at
- * 25, 50, 100, 200 and 400 % of the capacity `pnpm bench system` measured (`BENCH_CAPACITY`,
- * 15/s here), one level after the other on one testbed. Goodput is the checkouts per second that
- * ended with a business outcome (CONFIRMED, or CANCELLED as declined or out of stock), not by
- * timing out. A refused shopper retries after Retry-After with the same Idempotency-Key for 5 s,
- * then gives up. Draws reports/bench-overload.png.
+ * 25, 50, 100, 200 and 400 % of the capacity (`overloadCapacity`), one level after the other on
+ * one testbed. Goodput is the checkouts per second that ended with a business outcome
+ * (CONFIRMED, or CANCELLED as declined or out of stock), not by timing out. A refused shopper
+ * retries after Retry-After with the same Idempotency-Key for 5 s, then gives up. Draws
+ * reports/bench-overload.png.
  */
-const capacity = Number(process.env.BENCH_CAPACITY ?? 15);
+
+/**
+ * The capacity the levels are shares of: `BENCH_CAPACITY` when set, else the checkouts/s that
+ * `pnpm bench system` confirmed in its closed loop earlier in the same run (an open loop only
+ * confirms what it was given), else 15/s.
+ */
+export function overloadCapacity(
+  earlier: BenchReport[],
+  env: NodeJS.ProcessEnv = process.env,
+): { perSecond: number; from: string } {
+  if (env.BENCH_CAPACITY) return { perSecond: Number(env.BENCH_CAPACITY), from: 'BENCH_CAPACITY' };
+  const system = earlier.find((report) => report.benchmark === 'system');
+  const measured =
+    system && system.parameters.arrivalsPerSecond === undefined
+      ? system.figures.find((figure) => figure.metric === confirmedMetric)?.value
+      : undefined;
+  if (measured) return { perSecond: Math.round(measured), from: 'the system benchmark just run' };
+  return { perSecond: 15, from: 'the default: set BENCH_CAPACITY, or run system first' };
+}
+
 /** `BENCH_SHARES="2 4"` runs only those levels (a quicker look at one change). */
 const shares = (process.env.BENCH_SHARES ?? '0.25 0.5 1 2 4').trim().split(/\s+/).map(Number);
 const warmUpSeconds = Number(process.env.BENCH_WARM_UP_SECONDS ?? 10);
@@ -81,7 +100,9 @@ const gateOff = process.env.BENCH_CHECKOUT_GATE === 'off';
 /** `BENCH_RETRY_PACING=off`: the gateway passes on the order service's Retry-After alone. */
 const pacingOff = process.env.BENCH_RETRY_PACING === 'off';
 
-export async function runOverloadCurve(): Promise<BenchReport> {
+export async function runOverloadCurve(earlier: BenchReport[] = []): Promise<BenchReport> {
+  const { perSecond: capacity, from } = overloadCapacity(earlier);
+  console.log(`  capacity ${capacity} checkouts/s, from ${from}`);
   const bed = await startChaosBed(
     {
       ...(admissionOff ? { order: { ADMISSION_CONTROL: 'false' } } : {}),
@@ -203,7 +224,7 @@ export async function runOverloadCurve(): Promise<BenchReport> {
     );
     fs.mkdirSync(reportsDir, { recursive: true });
     fs.writeFileSync(levelsFile, `${JSON.stringify(levels, null, 2)}\n`);
-    writeCurveChart(levels, admissionOff ? undefined : readBefore());
+    writeCurveChart(levels, capacity, admissionOff ? undefined : readBefore());
     return {
       benchmark: 'overload',
       startedAt,
@@ -323,7 +344,7 @@ export function readBefore(): Level[] | undefined {
  * Goodput per level (bars: before in grey when known, this run in blue) and this run's saga p99,
  * with the capacity and 90 % of it marked.
  */
-export function writeCurveChart(levels: Level[], before?: Level[]): void {
+export function writeCurveChart(levels: Level[], capacity: number, before?: Level[]): void {
   const width = 720;
   const height = 380;
   const left = 70;

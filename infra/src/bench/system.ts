@@ -24,6 +24,8 @@ import { percentile, type BenchReport, type Figure } from './report';
  */
 /** Open loop (`BENCH_RATE` checkouts started per second) or closed (60 looping shoppers). */
 const arrivalsPerSecond = Number(process.env.BENCH_RATE ?? 0);
+/** The figure the overload curve takes as the capacity, when this ran before it in a closed loop. */
+export const confirmedMetric = 'checkouts confirmed (through the gateway)';
 const parameters = {
   ...(arrivalsPerSecond > 0 ? { arrivalsPerSecond } : {}),
   // Open loop: enough shoppers that each arrival finds one idle while checkouts take seconds.
@@ -233,7 +235,7 @@ export async function runSystemBenchmark(): Promise<BenchReport> {
       parameters,
       figures: [
         {
-          metric: 'checkouts confirmed (through the gateway)',
+          metric: confirmedMetric,
           value: confirmed / windowSeconds,
           unit: 'orders/s',
         },
