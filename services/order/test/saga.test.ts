@@ -15,6 +15,7 @@ import {
   type SagaPlayer,
 } from './support/environment';
 import { waitFor } from '@shop/testkit';
+import { lockSagaStep } from '../src/data/saga-step';
 
 jest.setTimeout(60_000);
 
@@ -147,6 +148,47 @@ describe('the checkout saga', () => {
     expect(atTheEnd.RESERVE_STOCK).toBe(afterReserve.RESERVE_STOCK);
     expect(atTheEnd.AUTHORIZE_PAYMENT).toBe(afterAuthorize.AUTHORIZE_PAYMENT);
     expect(atTheEnd.COMMIT_STOCK).not.toBe(afterAuthorize.COMMIT_STOCK);
+  });
+
+  test('when a step waits for the saga held by another, then it reads the actions the holder committed', async () => {
+    const { order } = await placed();
+    await player.awaitSent(order.id, 'ReserveStock');
+    // The harness's pool has two connections, both taken here.
+    const holder = await harness.pool.connect();
+    const waiter = await harness.pool.connect();
+    try {
+      const { rows } = await waiter.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM sagas WHERE order_id = $1 FOR UPDATE', [order.id]);
+      await waiter.query('BEGIN');
+      const waited = lockSagaStep(waiter, order.id);
+      await waitFor(
+        async () => {
+          const { rows: waiting } = await holder.query(
+            'SELECT 1 FROM pg_locks WHERE pid = $1 AND NOT granted',
+            [rows[0]!.pid],
+          );
+          return waiting.length > 0 || undefined;
+        },
+        { what: 'the second step waiting for the lock', timeoutMs: 10_000 },
+      );
+      await holder.query(
+        "UPDATE saga_actions SET attempts = 7 WHERE order_id = $1 AND name = 'RESERVE_STOCK'",
+        [order.id],
+      );
+      await holder.query('COMMIT');
+
+      const step = await waited;
+
+      expect(step?.saga.actions.get('RESERVE_STOCK')?.attempts).toBe(7);
+      expect(step?.order.id).toBe(order.id);
+    } finally {
+      // The holder first, so that a waiter still waiting is let go.
+      await holder.query('ROLLBACK');
+      await waiter.query('ROLLBACK');
+      holder.release();
+      waiter.release();
+    }
   });
 
   test('when inventory cannot reserve, then the order is CANCELLED(OUT_OF_STOCK) and payment never asked', async () => {

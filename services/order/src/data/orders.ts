@@ -22,7 +22,7 @@ export interface OrderRecord {
   history: HistoryEntry[];
 }
 
-interface OrderRow {
+export interface OrderRow {
   id: string;
   customerId: string;
   status: OrderStatus;
@@ -39,7 +39,7 @@ interface OrderRow {
 }
 
 /** The order with its items and history as JSON arrays: an order is read in one statement. */
-const orderColumns = `id, customer_id AS "customerId", status, failure_reason AS "failureReason",
+export const orderColumns = `id, customer_id AS "customerId", status, failure_reason AS "failureReason",
   total_cents AS "totalCents", currency, shipping_address AS "shippingAddress",
   payment_token AS "paymentToken", created_at AS "createdAt", updated_at AS "updatedAt",
   (SELECT coalesce(jsonb_agg(jsonb_build_object('productId', product_id, 'sku', sku, 'name', name,
@@ -144,7 +144,7 @@ export async function listCustomerOrders(
   return { items: rows.map(toOrderRecord), total: counted[0]?.total ?? 0 };
 }
 
-function toOrderRecord(row: OrderRow): OrderRecord {
+export function toOrderRecord(row: OrderRow): OrderRecord {
   return {
     id: row.id,
     customerId: row.customerId,

@@ -30,46 +30,74 @@ export interface SagaRecord {
 const sagaColumns = `order_id AS "orderId", state, failure_reason AS "failureReason",
   started_at AS "startedAt", updated_at AS "updatedAt", deadline`;
 
-type SagaRow = Omit<SagaRecord, 'actions'>;
+export type SagaRow = Omit<SagaRecord, 'actions'>;
 
-/** The saga, locked for this transaction: replies, the timer and a cancel take turns on it. */
-export async function lockSaga(tx: Tx, orderId: string): Promise<SagaRecord | undefined> {
+/**
+ * The saga's own row, locked for this transaction: replies, the timer and a cancel take turns on
+ * it. Its actions are for a later statement to read (saga-step.ts says why).
+ */
+export async function lockSagaRow(tx: Tx, orderId: string): Promise<SagaRow | undefined> {
   const { rows } = await tx.query<SagaRow>(
     `SELECT ${sagaColumns} FROM sagas WHERE order_id = $1 FOR UPDATE`,
     [orderId],
   );
-  return rows[0] && withActions(tx, rows[0]);
+  return rows[0];
 }
 
+/** The saga and its actions, read in one statement (no lock). */
 export async function findSaga(tx: Tx, orderId: string): Promise<SagaRecord | undefined> {
-  const { rows } = await tx.query<SagaRow>(`SELECT ${sagaColumns} FROM sagas WHERE order_id = $1`, [
-    orderId,
-  ]);
-  return rows[0] && withActions(tx, rows[0]);
+  const { rows } = await tx.query<SagaRow & { actions: ActionJson[] }>(
+    `SELECT ${sagaColumns}, ${actionsColumn} FROM sagas AS saga WHERE order_id = $1`,
+    [orderId],
+  );
+  const found = rows[0];
+  if (!found) return undefined;
+  const { actions, ...row } = found;
+  return withActionsFrom(row, actions);
 }
 
 /**
- * Claims one saga whose timer has run out. SKIP LOCKED lets several order instances tick at once:
- * each takes a different saga, and one being handled by a reply is left for the next round.
+ * Claims one saga whose timer has run out, its own row only (saga-step.ts reads the rest). SKIP
+ * LOCKED lets several order instances tick at once: each takes a different saga, and one being
+ * handled by a reply is left for the next round.
  */
-export async function claimDueSaga(tx: Tx, now: Date): Promise<SagaRecord | undefined> {
+export async function claimDueSagaRow(tx: Tx, now: Date): Promise<SagaRow | undefined> {
   const { rows } = await tx.query<SagaRow>(
     `SELECT ${sagaColumns} FROM sagas
      WHERE next_due_at IS NOT NULL AND next_due_at <= $1
      ORDER BY next_due_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
     [now],
   );
-  return rows[0] && withActions(tx, rows[0]);
+  return rows[0];
 }
 
-async function withActions(tx: Tx, row: SagaRow): Promise<SagaRecord> {
-  const { rows } = await tx.query<SagaAction>(
-    `SELECT name, command, status, attempts, last_sent_at AS "lastSentAt",
-            last_message_id AS "lastMessageId", deadline, payload, reply
-     FROM saga_actions WHERE order_id = $1`,
-    [row.orderId],
-  );
-  return { ...row, actions: new Map(rows.map((action) => [action.name, action])) };
+/**
+ * A saga's actions as one JSON array: a column of any statement that reads a saga's row, or
+ * its order's (`saga.order_id` names the saga).
+ */
+export const actionsColumn = `(SELECT coalesce(jsonb_agg(jsonb_build_object('name', name,
+    'command', command, 'status', status, 'attempts', attempts, 'lastSentAt', last_sent_at,
+    'lastMessageId', last_message_id, 'deadline', deadline, 'payload', payload,
+    'reply', reply)), '[]')
+  FROM saga_actions WHERE saga_actions.order_id = saga.order_id) AS actions`;
+
+/** An action as `actionsColumn` has it: inside JSON, its times are ISO strings. */
+export type ActionJson = Omit<SagaAction, 'lastSentAt' | 'deadline'> & {
+  lastSentAt: string | null;
+  deadline: string | null;
+};
+
+export function withActionsFrom(row: SagaRow, actions: ActionJson[]): SagaRecord {
+  const dateOf = (at: string | null) => (at === null ? null : new Date(at));
+  return {
+    ...row,
+    actions: new Map(
+      actions.map((action) => [
+        action.name,
+        { ...action, lastSentAt: dateOf(action.lastSentAt), deadline: dateOf(action.deadline) },
+      ]),
+    ),
+  };
 }
 
 /**

@@ -1,14 +1,8 @@
 import type { OrderFailureReason, SagaReply } from '@shop/contracts';
 import type { Tx } from '@shop/postgres';
-import { findOrder, updateOrderStatus, type OrderRecord } from '../data/orders';
-import {
-  claimDueSaga,
-  insertSaga,
-  lockSaga,
-  saveSaga,
-  type SagaAction,
-  type SagaRecord,
-} from '../data/sagas';
+import { updateOrderStatus, type OrderRecord } from '../data/orders';
+import { claimDueSagaStep, lockSagaStep } from '../data/saga-step';
+import { insertSaga, saveSaga, type SagaAction, type SagaRecord } from '../data/sagas';
 import { emit, type Cause } from '../messaging/emit';
 import { commandFor } from './saga-commands';
 import type { StepLatency } from './step-latency';
@@ -124,9 +118,9 @@ export async function applySagaEvent(
   context: SagaContext,
   reply?: ReceivedReply,
 ): Promise<SagaOutcome> {
-  const saga = await lockSaga(tx, orderId);
-  const order = saga && (await findOrder(tx, orderId));
-  if (!saga || !order) return { kind: 'unknown-order' };
+  const step = await lockSagaStep(tx, orderId);
+  if (!step) return { kind: 'unknown-order' };
+  const { saga, order } = step;
   const outcome = await apply(tx, saga, order, event, context, reply);
   await saveSaga(tx, saga, nextDueAt(saga));
   return outcome;
@@ -145,10 +139,9 @@ export async function applySagaEvent(
 export async function runDueSaga(tx: Tx, context: SagaContext): Promise<string | undefined> {
   const { now, settings } = context;
   const stepLatencyMs = context.queueing?.stepLatencyMs ?? 0;
-  const saga = await claimDueSaga(tx, now);
-  if (!saga) return undefined;
-  const order = await findOrder(tx, saga.orderId);
-  if (!order) throw new Error(`saga ${saga.orderId} has no order`);
+  const step = await claimDueSagaStep(tx, now);
+  if (!step) return undefined;
+  const { saga, order } = step;
   if (runsAgainstDeadline(saga.state) && saga.deadline !== null && saga.deadline <= now) {
     const allowed = allowedDeadline(saga, stepLatencyMs, settings);
     if (allowed > now) saga.deadline = allowed;
