@@ -1,3 +1,4 @@
+import { overridesFrom } from '../overrides';
 import { processNames } from '../service-process';
 import { startTestbed, type Testbed, type TestbedEnv } from '../testbed';
 import type { NativeFaults } from './experiments/experiment';
@@ -23,7 +24,9 @@ const sheddingAsDeployed = { SHED_NEW_WORK: process.env.SHED_NEW_WORK ?? 'true' 
 
 /**
  * The whole system as supervised processes, with the catalog's callers (cart, order, gateway)
- * configured to reach it through a latency proxy. The catalog's port is only known once the bed
+ * configured to reach it through a latency proxy. A process's settings can be given in the
+ * caller's environment as for `npm start` (`SHOP_ORDER__ADMISSION_TARGET_LATENCY=500 pnpm bench
+ * overload`); what the bed itself sets wins. The catalog's port is only known once the bed
  * runs, so the proxy starts first without a target (connections close at once) and learns it
  * after start-up; nothing calls the catalog before the experiments' load does.
  */
@@ -36,6 +39,7 @@ export async function startChaosBed(
    */
   { latencyProxy = true }: { latencyProxy?: boolean } = {},
 ): Promise<ChaosBed> {
+  const settings = await overridesFrom(process.env, processNames);
   const catalogProxy = await startLatencyProxy();
   const throughProxy: Record<string, string> = latencyProxy
     ? { CATALOG_URL: catalogProxy.url }
@@ -53,7 +57,12 @@ export async function startChaosBed(
       Object.fromEntries(
         processNames.map((name) => [
           name,
-          { ...(name === 'gateway' ? sheddingAsDeployed : {}), ...extraEnv[name], ...env[name] },
+          {
+            ...(name === 'gateway' ? sheddingAsDeployed : {}),
+            ...settings[name],
+            ...extraEnv[name],
+            ...env[name],
+          },
         ]),
       ),
     );
