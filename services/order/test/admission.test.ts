@@ -183,3 +183,48 @@ describe('admission control of new checkouts', () => {
     await cancelByShortage(harness, player, customers[1]!, answers[1]!.body);
   });
 });
+
+describe('admission control told of every saga that ends', () => {
+  let harness: OrderUnderTest;
+  let player: SagaPlayer;
+
+  beforeAll(async () => {
+    // One place in the pipeline, and a poll so rare that it never comes during the test: only the
+    // NOTIFY of an ended saga can make the load be read again.
+    harness = await startOrder({
+      ADMISSION_CONTROL: 'true',
+      ADMISSION_MIN_LIMIT: '1',
+      ADMISSION_MAX_LIMIT: '1',
+      ADMISSION_REFRESH: '1h',
+      STEP_TIMEOUT: '5m',
+      SAGA_TIMEOUT: '10m',
+    });
+    player = await startSagaPlayer();
+  }, 60_000);
+
+  afterAll(async () => {
+    await player?.stop();
+    await harness?.close();
+  }, 60_000);
+
+  test('when the order that fills the pipeline ends, then the next checkout is let in without waiting for a poll', async () => {
+    const first = await customerWithCart(harness);
+    const second = await customerWithCart(harness);
+    const key = randomUUID();
+    const placed = await placeOrder(harness, first);
+    const refused = await placeOrder(harness, second, { key });
+
+    await cancelByShortage(harness, player, first, placed.body);
+    const letIn = await waitFor(
+      async () => {
+        const answer = await placeOrder(harness, second, { key });
+        return answer.status === 202 ? answer : undefined;
+      },
+      { what: 'the refused checkout let in once the order before it ended', timeoutMs: 5_000 },
+    );
+
+    expect([placed.status, refused.status]).toEqual([202, 503]);
+    expect(letIn.headers.get('idempotent-replayed')).toBeNull();
+    await cancelByShortage(harness, player, second, letIn.body);
+  });
+});

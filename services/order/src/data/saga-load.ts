@@ -1,5 +1,11 @@
 import type { Tx } from '@shop/postgres';
 
+/**
+ * The channel an order's saga announces its end on, at commit (migration 1790000000000): the load
+ * has changed, and a new checkout may fit.
+ */
+export const sagaEndedChannel = 'order_saga_ended';
+
 /** What the checkout pipeline holds and how fast it empties, across every order instance. */
 export interface SagaLoad {
   /** Orders whose saga has not ended (PENDING or STOCK_RESERVED). */

@@ -1,7 +1,7 @@
 import type { CheckoutAdmission } from '@shop/contracts';
 import { startWorkerLoop, type Pool } from '@shop/postgres';
 import { AppError, counter, observedGauge, type Logger, type Registry } from '@shop/service-kit';
-import { readSagaLoad, type SagaLoad } from '../data/saga-load';
+import { readSagaLoad, sagaEndedChannel, type SagaLoad } from '../data/saga-load';
 
 export interface AdmissionSettings {
   /**
@@ -13,8 +13,12 @@ export interface AdmissionSettings {
   /** Never below this: enough to reach full throughput from idle, when nothing has been measured. */
   minLimit: number;
   maxLimit: number;
-  /** Throughput is what ended in this window, read every `refreshMs`. */
+  /** Throughput is what ended in this window. */
   windowMs: number;
+  /**
+   * The load is read again whenever an order's saga ends (a NOTIFY at its commit), and at least
+   * this often: the orders that ended leave the throughput window on the clock.
+   */
   refreshMs: number;
 }
 
@@ -67,8 +71,10 @@ export interface AdmissionOptions {
 }
 
 /**
- * Admission control for new checkouts. The load is read from the orders table a few times a
- * second, so every instance sees the whole system's pipeline (a restarted one included). The
+ * Admission control for new checkouts. The load is read from the orders table whenever a saga
+ * ends (on any instance) and a few times a second, so every instance sees the whole system's
+ * pipeline (a restarted one included), and a place that frees is offered to the next checkout
+ * within milliseconds: a poll's wait would leave it empty, and the pipeline short of its limit. The
  * checkouts this instance let in are added until a read that began after they ended has counted
  * them, so neither a burst between reads nor a read that raced a commit lets too many in.
  */
@@ -123,6 +129,7 @@ export function startAdmission({ pool, settings, logger, registry }: AdmissionOp
     name: 'admission',
     logger: log,
     idleMs: settings.refreshMs,
+    wakeOn: { pool, channel: sagaEndedChannel },
     async round() {
       const startedAt = performance.now();
       const readAt = Date.now();
