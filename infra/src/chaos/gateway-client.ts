@@ -1,3 +1,6 @@
+import http from 'node:http';
+import https from 'node:https';
+
 /** One request a simulated user made through the gateway, and what came back. */
 export interface Exchange {
   /** When the answer (or the failure) came: a second's figures are the exchanges it finished. */
@@ -55,7 +58,76 @@ export interface GatewayClient {
 }
 
 /**
- * fetch against the gateway that never throws for a transport failure (it answers status 0),
+ * Connections kept alive between requests, as a browser keeps them, and as many at once as the
+ * users need. Node's own HTTP client, not fetch: the load generator shares the cores with the
+ * system it measures, and fetch cost it about twice the CPU per request (docs/performance.md).
+ */
+const agents = {
+  'http:': new http.Agent({ keepAlive: true }),
+  'https:': new https.Agent({ keepAlive: true }),
+};
+
+interface Response {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+/** One request; rejects on a transport failure or when no full answer came within `timeoutMs`. */
+function send(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+  timeoutMs: number,
+): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const transport = url.protocol === 'https:' ? https : http;
+    const request = transport.request(
+      url,
+      {
+        method,
+        headers:
+          body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) },
+        agent: url.protocol === 'https:' ? agents['https:'] : agents['http:'],
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          clearTimeout(timer);
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: headersOf(response.headers),
+            text: Buffer.concat(chunks).toString('utf8'),
+          });
+        });
+        response.on('error', fail);
+        response.on('aborted', () => fail(new Error('the answer was cut off')));
+      },
+    );
+    const timer = setTimeout(() => request.destroy(new Error('client timeout')), timeoutMs);
+    function fail(error: Error): void {
+      clearTimeout(timer);
+      reject(error);
+    }
+    request.on('error', fail);
+    request.end(body);
+  });
+}
+
+function headersOf(incoming: http.IncomingHttpHeaders): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(incoming)) {
+    for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
+      headers.append(name, one);
+    }
+  }
+  return headers;
+}
+
+/**
+ * A client of the gateway that never throws for a transport failure (it answers status 0),
  * so callers treat "no answer" like any other answer, and that records every exchange when a
  * log is given. The client timeout sits above the gateway's upstream timeout (5 s): a 504 from
  * the gateway is what we want to see, not our own impatience.
@@ -69,14 +141,18 @@ export function gatewayClient(baseUrl: string, log?: ExchangeLog): GatewayClient
       if (options.body !== undefined) headers['content-type'] = 'application/json';
       let answer: Answer;
       try {
-        const response = await fetch(`${baseUrl}${path}`, {
+        const response = await send(
+          new URL(`${baseUrl}${path}`),
           method,
           headers,
-          body: options.body === undefined ? undefined : JSON.stringify(options.body),
-          signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-        });
-        const text = await response.text();
-        answer = { status: response.status, body: parseJson(text), headers: response.headers };
+          options.body === undefined ? undefined : JSON.stringify(options.body),
+          options.timeoutMs ?? 10_000,
+        );
+        answer = {
+          status: response.status,
+          body: parseJson(response.text),
+          headers: response.headers,
+        };
       } catch {
         answer = { status: 0, body: undefined, headers: new Headers() };
       }
