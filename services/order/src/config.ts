@@ -36,11 +36,13 @@ export const configSchema = baseConfigSchema
     MAX_OPEN_UNITS_PER_PRODUCT: envVar.integer(1, 1_000_000).default(100),
     /**
      * Admission control (docs/decisions/0005): new checkouts are refused with 503 + Retry-After
-     * once the sagas in flight reach measured throughput × ADMISSION_TARGET_LATENCY.
+     * once the sagas in flight reach measured throughput × ADMISSION_TARGET_LATENCY. The target
+     * sits well below issue 13's bar for accepted checkouts (p99 < 1 s): a saga's latency spreads
+     * around it.
      */
     ADMISSION_CONTROL: envVar.boolean().default(true),
-    ADMISSION_TARGET_LATENCY: envVar.durationMs().default(1_000),
-    ADMISSION_MIN_LIMIT: envVar.integer(1, 1_000_000).default(16),
+    ADMISSION_TARGET_LATENCY: envVar.durationMs().default(600),
+    ADMISSION_MIN_LIMIT: envVar.integer(1, 1_000_000).default(10),
     ADMISSION_MAX_LIMIT: envVar.integer(1, 1_000_000).default(2_000),
     ADMISSION_WINDOW: envVar.durationMs().default(5_000),
     ADMISSION_REFRESH: envVar.durationMs().default(250),
