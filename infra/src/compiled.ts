@@ -18,7 +18,11 @@ const stamp = path.join(repoRoot, 'node_modules', '.shop-compiled-stamp');
 const lock = path.join(repoRoot, 'node_modules', '.shop-compile-lock');
 const sourceRoots = ['packages', 'services', 'gateway'];
 
-function newestSourceMs(): number {
+/**
+ * When the newest input of the compile under `root` changed: the sources (TypeScript, styles,
+ * pages, scripts, manifests) of packages, services and the gateway, outside node_modules and dist.
+ */
+export function newestSourceMs(root: string = repoRoot): number {
   let newest = 0;
   const visit = (folder: string) => {
     for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
@@ -29,18 +33,20 @@ function newestSourceMs(): number {
         newest = Math.max(newest, fs.statSync(full).mtimeMs);
     }
   };
-  for (const root of sourceRoots) visit(path.join(repoRoot, root));
+  for (const folder of sourceRoots) visit(path.join(root, folder));
   // A change to how the workspace is compiled or bundled counts as a change to every source, and
   // so does one to what it bundles: a dependency changed in the lockfile, or patched.
   for (const file of ['infra/compile.mjs', 'infra/bundle.mjs', 'pnpm-lock.yaml']) {
-    newest = Math.max(newest, fs.statSync(path.join(repoRoot, file)).mtimeMs);
+    newest = Math.max(newest, fs.statSync(path.join(root, file)).mtimeMs);
   }
-  const patches = path.join(repoRoot, 'patches');
+  const patches = path.join(root, 'patches');
   if (fs.existsSync(patches)) visit(patches);
   return newest;
 }
 
-const isFresh = () => fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= newestSourceMs();
+/** The last compile is fresh when its stamp is no older than any input of the compile. */
+export const isFresh = (stampFile: string = stamp, root: string = repoRoot): boolean =>
+  fs.existsSync(stampFile) && fs.statSync(stampFile).mtimeMs >= newestSourceMs(root);
 
 /**
  * Compiles the workspace when a source changed since the last compile. Under a lock, so that
