@@ -62,10 +62,8 @@ export interface GatewayClient {
  * users need. Node's own HTTP client, not fetch: the load generator shares the cores with the
  * system it measures, and fetch cost it about twice the CPU per request (docs/performance.md).
  */
-const agents = {
-  'http:': new http.Agent({ keepAlive: true }),
-  'https:': new https.Agent({ keepAlive: true }),
-};
+const httpAgent = new http.Agent({ keepAlive: true });
+const httpsAgent = new https.Agent({ keepAlive: true });
 
 interface Response {
   status: number;
@@ -82,14 +80,14 @@ function send(
   timeoutMs: number,
 ): Promise<Response> {
   return new Promise((resolve, reject) => {
-    const transport = url.protocol === 'https:' ? https : http;
-    const request = transport.request(
+    const secure = url.protocol === 'https:';
+    const request = (secure ? https : http).request(
       url,
       {
         method,
         headers:
           body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) },
-        agent: url.protocol === 'https:' ? agents['https:'] : agents['http:'],
+        agent: secure ? httpsAgent : httpAgent,
       },
       (response) => {
         const chunks: Buffer[] = [];

@@ -43,30 +43,36 @@ describe('the admission limit (Little’s law)', () => {
   });
 });
 
-describe('admission control of new checkouts', () => {
-  let harness: OrderUnderTest;
-  let player: SagaPlayer;
-
+/** An order service with these settings and a saga player, up for the tests of one block. */
+function orderWithSagaPlayer(env: Record<string, string>): {
+  harness: OrderUnderTest;
+  player: SagaPlayer;
+} {
+  const started = {} as { harness: OrderUnderTest; player: SagaPlayer };
   beforeAll(async () => {
-    // A fixed limit of 2 in flight; long deadlines, so an order stays open until the test ends it.
-    harness = await startOrder({
-      ADMISSION_CONTROL: 'true',
-      ADMISSION_MIN_LIMIT: '2',
-      ADMISSION_MAX_LIMIT: '2',
-      ADMISSION_REFRESH: '50ms',
-      STEP_TIMEOUT: '5m',
-      SAGA_TIMEOUT: '10m',
-    });
-    player = await startSagaPlayer();
+    started.harness = await startOrder(env);
+    started.player = await startSagaPlayer();
   }, 60_000);
-
   afterAll(async () => {
-    await player?.stop();
-    await harness?.close();
+    await started.player?.stop();
+    await started.harness?.close();
   }, 60_000);
+  return started;
+}
+
+describe('admission control of new checkouts', () => {
+  // A fixed limit of 2 in flight; long deadlines, so an order stays open until the test ends it.
+  const started = orderWithSagaPlayer({
+    ADMISSION_CONTROL: 'true',
+    ADMISSION_MIN_LIMIT: '2',
+    ADMISSION_MAX_LIMIT: '2',
+    ADMISSION_REFRESH: '50ms',
+    STEP_TIMEOUT: '5m',
+    SAGA_TIMEOUT: '10m',
+  });
 
   async function metricsText(): Promise<string> {
-    return (await fetch(`${harness.url}/metrics`)).text();
+    return (await fetch(`${started.harness.url}/metrics`)).text();
   }
 
   /**
@@ -89,7 +95,7 @@ describe('admission control of new checkouts', () => {
   }
 
   async function ordersStored(): Promise<{ orders: number; keys: number }> {
-    const { rows } = await harness.pool.query<{ orders: number; keys: number }>(
+    const { rows } = await started.harness.pool.query<{ orders: number; keys: number }>(
       `SELECT (SELECT count(*)::int FROM orders) AS orders,
               (SELECT count(*)::int FROM idempotency_keys) AS keys`,
     );
@@ -97,18 +103,18 @@ describe('admission control of new checkouts', () => {
   }
 
   test('when the pipeline is full, then a new checkout gets 503 problem+json with Retry-After and nothing is written, while a retry of a placed order still replays it and reads work; once an order ends the refused key is placed', async () => {
-    const first = await customerWithCart(harness);
-    const second = await customerWithCart(harness);
-    const third = await customerWithCart(harness);
+    const first = await customerWithCart(started.harness);
+    const second = await customerWithCart(started.harness);
+    const third = await customerWithCart(started.harness);
     const aKey = randomUUID();
-    const a = await placeOrder(harness, first, { key: aKey });
+    const a = await placeOrder(started.harness, first, { key: aKey });
     await inFlightSeen(1);
-    const b = await placeOrder(harness, second);
+    const b = await placeOrder(started.harness, second);
     await inFlightSeen(2);
     const before = await ordersStored();
     const key = randomUUID();
 
-    const refused = await placeOrder(harness, third, { key });
+    const refused = await placeOrder(started.harness, third, { key });
 
     expect([a.status, b.status]).toEqual([202, 202]);
     expect(refused.status).toBe(503);
@@ -119,44 +125,44 @@ describe('admission control of new checkouts', () => {
       status: 503,
     });
     expect(await ordersStored()).toEqual(before);
-    const replayOfA = await placeOrder(harness, first, { key: aKey });
+    const replayOfA = await placeOrder(started.harness, first, { key: aKey });
     expect(replayOfA.status).toBe(202);
     expect(replayOfA.headers.get('idempotent-replayed')).toBe('true');
     expect(
-      (await api(harness, 'GET', `/api/orders/${a.body.id}`, { customer: first })).status,
+      (await api(started.harness, 'GET', `/api/orders/${a.body.id}`, { customer: first })).status,
     ).toBe(200);
 
-    await cancelByShortage(harness, player, first, a.body);
+    await cancelByShortage(started.harness, started.player, first, a.body);
     await waitFor(async () => /^order_sagas_in_flight\{[^}]*\} 1$/m.test(await metricsText()), {
       what: 'the admission view to see the ended order leave the pipeline',
     });
-    const retried = await placeOrder(harness, third, { key });
+    const retried = await placeOrder(started.harness, third, { key });
 
     expect(retried.status).toBe(202);
     expect(retried.headers.get('idempotent-replayed')).toBeNull();
-    await cancelByShortage(harness, player, second, b.body);
-    await cancelByShortage(harness, player, third, retried.body);
+    await cancelByShortage(started.harness, started.player, second, b.body);
+    await cancelByShortage(started.harness, started.player, third, retried.body);
   });
 
   test('when identical requests (one Idempotency-Key) arrive at once at a nearly full pipeline, then they count as one checkout: one order, the others replay it', async () => {
     await waitFor(async () => /^order_sagas_in_flight\{[^}]*\} 0$/m.test(await metricsText()), {
       what: 'the admission view to see an empty pipeline',
     });
-    const filler = await customerWithCart(harness);
-    const placedFirst = await placeOrder(harness, filler);
-    const customer = await customerWithCart(harness);
+    const filler = await customerWithCart(started.harness);
+    const placedFirst = await placeOrder(started.harness, filler);
+    const customer = await customerWithCart(started.harness);
     await inFlightSeen(1);
     const key = randomUUID();
 
     const responses = await Promise.all(
-      Array.from({ length: 5 }, () => placeOrder(harness, customer, { key })),
+      Array.from({ length: 5 }, () => placeOrder(started.harness, customer, { key })),
     );
 
     expect(placedFirst.status).toBe(202);
     expect(responses.map((response) => response.status)).toEqual([202, 202, 202, 202, 202]);
     expect(new Set(responses.map((response) => response.body.id)).size).toBe(1);
-    await cancelByShortage(harness, player, filler, placedFirst.body);
-    await cancelByShortage(harness, player, customer, responses[0]!.body);
+    await cancelByShortage(started.harness, started.player, filler, placedFirst.body);
+    await cancelByShortage(started.harness, started.player, customer, responses[0]!.body);
   });
 
   test('when the pipeline is full, then the shed checkouts are counted in the metrics with the limit and the load', async () => {
@@ -164,11 +170,11 @@ describe('admission control of new checkouts', () => {
     await waitFor(async () => /^order_sagas_in_flight\{[^}]*\} 0$/m.test(await metricsText()), {
       what: 'the admission view to see an empty pipeline',
     });
-    const customers = await Promise.all([1, 2, 3].map(() => customerWithCart(harness)));
+    const customers = await Promise.all([1, 2, 3].map(() => customerWithCart(started.harness)));
     const answers = [];
     for (const [index, customer] of customers.entries()) {
       await inFlightSeen(index);
-      answers.push(await placeOrder(harness, customer));
+      answers.push(await placeOrder(started.harness, customer));
     }
     const metrics = await metricsText();
 
@@ -176,48 +182,40 @@ describe('admission control of new checkouts', () => {
     expect(metrics).toMatch(/^order_admission_limit\{[^}]*\} 2$/m);
     expect(metrics).toMatch(/^order_sagas_in_flight\{[^}]*\} 2$/m);
     expect(metrics).toMatch(/^order_checkouts_shed_total\{[^}]*\} [1-9]/m);
-    const view = (await (await fetch(`${harness.url}/admission`)).json()) as Record<string, number>;
+    const view = (await (await fetch(`${started.harness.url}/admission`)).json()) as Record<
+      string,
+      number
+    >;
     expect(view).toMatchObject({ inFlight: 2, limit: 2 });
     expect(view.shed).toBeGreaterThanOrEqual(1);
-    await cancelByShortage(harness, player, customers[0]!, answers[0]!.body);
-    await cancelByShortage(harness, player, customers[1]!, answers[1]!.body);
+    await cancelByShortage(started.harness, started.player, customers[0]!, answers[0]!.body);
+    await cancelByShortage(started.harness, started.player, customers[1]!, answers[1]!.body);
   });
 });
 
 describe('admission control told of every saga that ends', () => {
-  let harness: OrderUnderTest;
-  let player: SagaPlayer;
-
-  beforeAll(async () => {
-    // One place in the pipeline, and a poll so rare that it never comes during the test: only the
-    // NOTIFY of an ended saga can make the load be read again.
-    harness = await startOrder({
-      ADMISSION_CONTROL: 'true',
-      ADMISSION_MIN_LIMIT: '1',
-      ADMISSION_MAX_LIMIT: '1',
-      ADMISSION_REFRESH: '1h',
-      STEP_TIMEOUT: '5m',
-      SAGA_TIMEOUT: '10m',
-    });
-    player = await startSagaPlayer();
-  }, 60_000);
-
-  afterAll(async () => {
-    await player?.stop();
-    await harness?.close();
-  }, 60_000);
+  // One place in the pipeline, and a poll so rare that it never comes during the test: only the
+  // NOTIFY of an ended saga can make the load be read again.
+  const started = orderWithSagaPlayer({
+    ADMISSION_CONTROL: 'true',
+    ADMISSION_MIN_LIMIT: '1',
+    ADMISSION_MAX_LIMIT: '1',
+    ADMISSION_REFRESH: '1h',
+    STEP_TIMEOUT: '5m',
+    SAGA_TIMEOUT: '10m',
+  });
 
   test('when the order that fills the pipeline ends, then the next checkout is let in without waiting for a poll', async () => {
-    const first = await customerWithCart(harness);
-    const second = await customerWithCart(harness);
+    const first = await customerWithCart(started.harness);
+    const second = await customerWithCart(started.harness);
     const key = randomUUID();
-    const placed = await placeOrder(harness, first);
-    const refused = await placeOrder(harness, second, { key });
+    const placed = await placeOrder(started.harness, first);
+    const refused = await placeOrder(started.harness, second, { key });
 
-    await cancelByShortage(harness, player, first, placed.body);
+    await cancelByShortage(started.harness, started.player, first, placed.body);
     const letIn = await waitFor(
       async () => {
-        const answer = await placeOrder(harness, second, { key });
+        const answer = await placeOrder(started.harness, second, { key });
         return answer.status === 202 ? answer : undefined;
       },
       { what: 'the refused checkout let in once the order before it ended', timeoutMs: 5_000 },
@@ -225,6 +223,6 @@ describe('admission control told of every saga that ends', () => {
 
     expect([placed.status, refused.status]).toEqual([202, 503]);
     expect(letIn.headers.get('idempotent-replayed')).toBeNull();
-    await cancelByShortage(harness, player, second, letIn.body);
+    await cancelByShortage(started.harness, started.player, second, letIn.body);
   });
 });
