@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { PreparingClient } from './prepared-statements';
 
 export interface PoolOptions {
   connectionString: string;
@@ -14,6 +15,7 @@ export interface PoolOptions {
  * A pg pool that survives its connections dying. An idle client whose backend goes away (server
  * restart, idle kill) emits 'error' on the pool, and an EventEmitter 'error' without a listener
  * crashes the process (https://node-postgres.com/apis/pool#error), so one is always attached.
+ * Its connections prepare each parameterised statement once (`PreparingClient`).
  */
 export function createPool(options: PoolOptions): Pool {
   const pool = new Pool({
@@ -22,6 +24,7 @@ export function createPool(options: PoolOptions): Pool {
     application_name: options.applicationName,
     statement_timeout: options.statementTimeoutMs,
     connectionTimeoutMillis: 10_000,
+    Client: PreparingClient,
   });
   pool.on('error', options.onError ?? (() => undefined));
   return pool;
