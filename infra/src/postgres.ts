@@ -34,17 +34,32 @@ async function userCanReach(user: string | undefined, dir: string): Promise<bool
  */
 async function layout(dataDir: string, tools: Toolchain): Promise<PostgresLayout> {
   fs.mkdirSync(dataDir, { recursive: true });
-  let root = path.join(dataDir, 'postgres');
-  if (!(await userCanReach(tools.postgresUser, dataDir))) {
-    const id = createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
-    root = path.join('/var/lib/shop', id, 'postgres');
-  }
+  const [inCheckout, outside] = candidateRoots(dataDir);
+  const root = (await userCanReach(tools.postgresUser, dataDir)) ? inCheckout : outside;
   return {
     root,
     data: path.join(root, 'data'),
     log: path.join(root, 'postgres.log'),
-    socketDir: path.join(root, 'run'),
+    socketDir: socketDirIn(root),
   };
+}
+
+function candidateRoots(dataDir: string): [string, string] {
+  const id = createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
+  return [path.join(dataDir, 'postgres'), path.join('/var/lib/shop', id, 'postgres')];
+}
+
+const socketDirIn = (root: string) => path.join(root, 'run');
+
+/**
+ * Where the running server's Unix socket is, if it is there. Clients on this machine connect
+ * through it: each of a checkout's ~85 round trips then skips the TCP stack at both ends
+ * (docs/performance.md). The server still listens on TCP for everything else (psql, tools).
+ */
+export function localSocketDir(dataDir: string, port: number): string | undefined {
+  return candidateRoots(dataDir)
+    .map(socketDirIn)
+    .find((dir) => fs.existsSync(path.join(dir, `.s.PGSQL.${port}`)));
 }
 
 export async function postgresRoot(dataDir: string, tools: Toolchain): Promise<string> {
@@ -142,20 +157,42 @@ export async function startPostgres(
   await provision(settings, secrets);
 }
 
+/** Through the server's Unix socket when `socketDir` is given (pg reads `host` from the query). */
+function url(
+  settings: InfraSettings,
+  login: { role: string; password: string },
+  database: string,
+  socketDir?: string,
+): string {
+  const via = socketDir ? `?host=${encodeURIComponent(socketDir)}` : '';
+  return `postgres://${login.role}:${login.password}@${settings.host}:${settings.postgresPort}/${database}${via}`;
+}
+
 export function adminUrl(
   settings: InfraSettings,
   secrets: InfraSecrets,
-  database = 'postgres',
+  socketDir?: string,
 ): string {
-  return `postgres://${ADMIN_ROLE}:${secrets.postgresAdminPassword}@${settings.host}:${settings.postgresPort}/${database}`;
+  return url(
+    settings,
+    { role: ADMIN_ROLE, password: secrets.postgresAdminPassword },
+    'postgres',
+    socketDir,
+  );
 }
 
 export function serviceUrl(
   settings: InfraSettings,
   secrets: InfraSecrets,
   owner: DatabaseOwner,
+  socketDir?: string,
 ): string {
-  return `postgres://${roleOf(owner)}:${secrets.databasePasswords[owner]}@${settings.host}:${settings.postgresPort}/${owner}`;
+  return url(
+    settings,
+    { role: roleOf(owner), password: secrets.databasePasswords[owner] },
+    owner,
+    socketDir,
+  );
 }
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;

@@ -6,6 +6,7 @@ import { sweepLeftovers } from './leftovers';
 import { withLock } from './lock';
 import {
   adminUrl,
+  localSocketDir,
   postgresLog,
   postgresRoot,
   postgresRunning,
@@ -32,12 +33,13 @@ const logger = (quiet?: boolean) => (line: string) => {
 export function infraEnvironment(): Record<string, string> {
   const settings = readSettings();
   const secrets = loadOrCreateSecrets(dataDir);
+  const socketDir = localSocketDir(dataDir, settings.postgresPort);
   return {
-    POSTGRES_ADMIN_URL: adminUrl(settings, secrets),
+    POSTGRES_ADMIN_URL: adminUrl(settings, secrets, socketDir),
     ...Object.fromEntries(
       databaseOwners.map((owner) => [
         `DATABASE_URL_${owner.toUpperCase()}`,
-        serviceUrl(settings, secrets, owner),
+        serviceUrl(settings, secrets, owner, socketDir),
       ]),
     ),
     REDIS_URL: redisUrl(settings, secrets),

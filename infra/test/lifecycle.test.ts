@@ -82,6 +82,9 @@ test('when the infrastructure is stopped and started again, then its data is sti
   const first = settings();
 
   await withPg(first.DATABASE_URL_CATALOG!, async (pg) => {
+    // Through the server's Unix socket, not TCP: no server address.
+    const { rows } = await pg.query('SELECT inet_server_addr() AS address');
+    expect(rows).toEqual([{ address: null }]);
     await pg.query('CREATE TABLE survivor (name text)');
     await pg.query("INSERT INTO survivor VALUES ('still here')");
   });
