@@ -25,7 +25,7 @@ export type BreakerEvent =
   | 'half_open'
   | 'close';
 
-/** The protected call. It must stop its work when `signal` aborts (pass it to fetch). */
+/** The protected call. It must stop its work when `signal` aborts (pass it to the request). */
 export type BreakerAction<A extends unknown[], R> = (signal: AbortSignal, ...args: A) => Promise<R>;
 
 /** Receives the call's arguments and the error (an AppError when the breaker is open or timed out). */

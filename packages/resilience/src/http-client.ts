@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import { AppError } from '@shop/service-kit';
 import type { ErrorCode, FieldError } from '@shop/service-kit';
 import type { z } from 'zod';
@@ -63,19 +65,21 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   async function send(breakerSignal: AbortSignal, request: HttpRequest): Promise<unknown> {
     const callerSignal = request.options.signal;
     const signal = callerSignal ? AbortSignal.any([breakerSignal, callerSignal]) : breakerSignal;
-    const hasBody = request.options.body !== undefined;
-    let response: Response;
+    const body =
+      request.options.body === undefined ? undefined : JSON.stringify(request.options.body);
+    let answer: Answer;
     try {
-      response = await fetch(`${baseUrl}${request.path}`, {
+      answer = await exchange(new URL(`${baseUrl}${request.path}`), signal, {
         method: request.method,
         headers: {
           accept: 'application/json',
-          ...(hasBody ? { 'content-type': 'application/json' } : {}),
+          ...(body === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
           ...options.headers,
           ...request.options.headers,
         },
-        ...(hasBody ? { body: JSON.stringify(request.options.body) } : {}),
-        signal,
+        body,
       });
     } catch (error) {
       if (callerSignal?.aborted && !breakerSignal.aborted) throw callerGaveUp(callerSignal);
@@ -83,18 +87,17 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         cause: error,
       });
     }
-    const body = await readJson(response);
-    if (response.ok) return validate(body, request.options.schema);
-    throw errorFromAnswer(response, body);
+    const parsed = parseJson(answer);
+    if (answer.ok) return validate(parsed, request.options.schema);
+    throw errorFromAnswer(answer, parsed);
   }
 
-  async function readJson(response: Response): Promise<unknown> {
-    const text = await response.text();
-    if (text === '') return undefined;
+  function parseJson(answer: Answer): unknown {
+    if (answer.text === '') return undefined;
     try {
-      return JSON.parse(text) as unknown;
+      return JSON.parse(answer.text) as unknown;
     } catch (error) {
-      if (!response.ok) return undefined;
+      if (!answer.ok) return undefined;
       throw new AppError('UPSTREAM_UNAVAILABLE', `${options.name} answered with invalid JSON`, {
         cause: error,
       });
@@ -110,13 +113,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     });
   }
 
-  function errorFromAnswer(response: Response, body: unknown): AppError {
-    if (response.status >= 500) {
-      return new AppError('UPSTREAM_UNAVAILABLE', `${options.name} answered ${response.status}`);
+  function errorFromAnswer(answer: Answer, body: unknown): AppError {
+    if (answer.status >= 500) {
+      return new AppError('UPSTREAM_UNAVAILABLE', `${options.name} answered ${answer.status}`);
     }
     const problem = asProblem(body);
-    const retryAfterSeconds = Number(response.headers.get('retry-after') ?? Number.NaN);
-    return new AppError(codeForClientStatus(response.status), problem.detail, {
+    const retryAfterSeconds = Number(answer.retryAfter ?? Number.NaN);
+    return new AppError(codeForClientStatus(answer.status), problem.detail, {
       ...(problem.errors ? { errors: problem.errors } : {}),
       ...(Number.isFinite(retryAfterSeconds) ? { retryAfterMs: retryAfterSeconds * 1000 } : {}),
     });
@@ -172,4 +175,77 @@ function callerGaveUp(signal: AbortSignal): Error {
   return Object.assign(new Error('the caller cancelled the request', { cause: signal.reason }), {
     countsAsFailure: false,
   });
+}
+
+interface Answer {
+  status: number;
+  /** 2xx. */
+  ok: boolean;
+  retryAfter: string | undefined;
+  text: string;
+}
+
+/**
+ * Connections kept alive between calls, shared by every client of the process. Node's own HTTP
+ * client, not fetch: fetch (undici, its web streams and abort plumbing) cost a load generator
+ * about twice the CPU per request on this project's machines (docs/performance.md).
+ */
+const agents = {
+  'http:': new http.Agent({ keepAlive: true }),
+  'https:': new https.Agent({ keepAlive: true }),
+};
+
+/** One request and its whole answer; rejects on a transport failure or when `signal` aborts. */
+function exchange(
+  url: URL,
+  signal: AbortSignal,
+  request: { method: Method; headers: http.OutgoingHttpHeaders; body: string | undefined },
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(reasonOf(signal));
+      return;
+    }
+    const secure = url.protocol === 'https:';
+    const outgoing = (secure ? https : http).request(
+      url,
+      {
+        method: request.method,
+        headers: request.headers,
+        agent: agents[secure ? 'https:' : 'http:'],
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          signal.removeEventListener('abort', abort);
+          const status = response.statusCode ?? 0;
+          resolve({
+            status,
+            ok: status >= 200 && status < 300,
+            retryAfter: response.headers['retry-after'],
+            text: Buffer.concat(chunks).toString('utf8'),
+          });
+        });
+        response.on('error', fail);
+        response.on('close', () => {
+          if (!response.complete) fail(new Error('the answer was cut off'));
+        });
+      },
+    );
+    function abort(): void {
+      outgoing.destroy(reasonOf(signal));
+    }
+    function fail(error: Error): void {
+      signal.removeEventListener('abort', abort);
+      reject(error);
+    }
+    signal.addEventListener('abort', abort, { once: true });
+    outgoing.on('error', fail);
+    outgoing.end(request.body);
+  });
+}
+
+function reasonOf(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('aborted');
 }
