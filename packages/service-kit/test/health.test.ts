@@ -39,6 +39,8 @@ describe('health endpoints', () => {
       const proxied = new URL(target);
       proxied.hostname = '127.0.0.1';
       proxied.port = String(proxy.port);
+      // Through the proxy's TCP port, not the server's Unix socket the URL may name.
+      proxied.searchParams.delete('host');
       pool = new pg.Pool({
         connectionString: proxied.toString(),
         max: 2,
