@@ -8,7 +8,7 @@ import {
   type Pingable,
   type Registry,
 } from '@shop/service-kit';
-import { methodNotAllowed } from './auth/method-not-allowed';
+import { documentedRoutes } from './auth/documented-routes';
 import { routeAuth } from './auth/route-auth';
 import type { Config } from './config';
 import { cors } from './cors';
@@ -96,12 +96,14 @@ export function buildApp(deps: AppDependencies): Express {
       app.use(echoTraceparent());
       if (config.CORS_ORIGINS) app.use(cors(config.CORS_ORIGINS));
       app.use(docsRoutes(config.PUBLIC_URL));
-      app.use(webSite());
+      // The storefront's pages are never under /api: an API request skips their routes.
+      const site = webSite();
+      app.use((req, res, next) => (req.path.startsWith('/api/') ? next() : site(req, res, next)));
 
       app.use('/api', deps.newWorkGate.middleware);
       app.post('/api/orders', deps.checkoutGate.beforeRateLimit);
       app.use('/api', limits(address, knownUser));
-      app.use(methodNotAllowed());
+      app.use(documentedRoutes());
       app.post(['/api/auth/login', '/api/auth/register'], limits(logins));
       app.get(
         '/api/system/health',
@@ -119,7 +121,7 @@ export function buildApp(deps: AppDependencies): Express {
       app.use(deadLetterRoutes(deps.deadLetters, deps.verifier));
       app.use(chaosRoutes(config.CHAOS_URL, deps.verifier));
 
-      app.use(...routeAuth(deps.verifier, upstreams));
+      app.use(routeAuth(deps.verifier, upstreams));
       app.post('/api/orders', deps.checkoutGate.middleware);
       app.use('/api', limits(user));
       app.use(declaredBodyLimit(bodyLimitBytes));

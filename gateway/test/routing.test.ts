@@ -126,6 +126,16 @@ describe('routing', () => {
     expect(notRouted).toEqual([]);
   });
 
+  it('when proxied requests are counted, then the metrics name their route pattern, never an id', async () => {
+    const id = randomUUID();
+    await call(gateway.url, 'GET', `/api/products/${id}`);
+
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+
+    expect(metrics).toMatch(/http_requests_total\{[^}]*route="\/api\/products\/:id"/);
+    expect(metrics).not.toContain(id);
+  });
+
   it('when a path belongs to no service, then the gateway answers 404 problem', async () => {
     const answer = await call(gateway.url, 'GET', '/api/productsx');
 
@@ -176,6 +186,7 @@ describe('a documented path asked with a method it does not serve', () => {
     ['PUT', '/api/products', 'GET, HEAD, POST'],
     ['PATCH', `/api/orders/${randomUUID()}`, 'GET, HEAD'],
     ['POST', `/api/cart/items/${randomUUID()}`, 'DELETE, PUT'],
+    ['POST', '/API/Categories/', 'GET, HEAD'],
   ])(
     'when %s %s is asked, then 405 names what it serves (Allow: %s) and no upstream is called',
     async (method, path, allow) => {

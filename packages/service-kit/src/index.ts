@@ -50,6 +50,7 @@ export {
   counter,
   createMetricsRegistry,
   httpMetricsMiddleware,
+  labelRoute,
   metricsEndpoint,
   observedGauge,
 } from './metrics';

@@ -23,10 +23,20 @@ export function createMetricsRegistry({
   return registry;
 }
 
+const labelledRoutes = new WeakMap<Request, string>();
+
+/**
+ * Names the route pattern a request is counted under when no express route matched it (the
+ * gateway proxies by its own route table).
+ */
+export function labelRoute(req: Request, pattern: string): void {
+  labelledRoutes.set(req, pattern);
+}
+
 /** The matched route pattern, never the raw URL: ids in paths would make every request a series. */
 function routeLabel(req: Request): string {
   const route = req.route as { path?: unknown } | undefined;
-  if (!route || typeof route.path !== 'string') return 'unmatched';
+  if (!route || typeof route.path !== 'string') return labelledRoutes.get(req) ?? 'unmatched';
   return `${req.baseUrl}${route.path}` || '/';
 }
 
