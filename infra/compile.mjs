@@ -65,8 +65,9 @@ await buildWeb();
 const entries = packageFolders()
   .map((folder) => path.join(repoRoot, folder))
   .filter((folder) => fs.existsSync(path.join(folder, 'src', 'main.ts')));
-if (process.argv.includes('--bundle')) await bundleEntries(repoRoot, entries);
+const bundling = process.argv.includes('--bundle');
+if (bundling) await bundleEntries(repoRoot, entries);
 console.log(
   `compiled ${files} files of ${packageFolders().length} packages and the web pages` +
-    `${process.argv.includes('--bundle') ? `, bundled ${entries.length} entries,` : ''} in ${Date.now() - started} ms`,
+    `${bundling ? `, bundled ${entries.length} entries,` : ''} in ${Date.now() - started} ms`,
 );

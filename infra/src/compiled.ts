@@ -22,7 +22,7 @@ const sourceRoots = ['packages', 'services', 'gateway'];
  * When the newest input of the compile under `root` changed: the sources (TypeScript, styles,
  * pages, scripts, manifests) of packages, services and the gateway, outside node_modules and dist.
  */
-export function newestSourceMs(root: string = repoRoot): number {
+function newestSourceMs(root: string = repoRoot): number {
   let newest = 0;
   const visit = (folder: string) => {
     for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
