@@ -1,5 +1,5 @@
-import http from 'node:http';
-import https from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
+import { exchange } from '@shop/resilience';
 
 /** One request a simulated user made through the gateway, and what came back. */
 export interface Exchange {
@@ -57,64 +57,7 @@ export interface GatewayClient {
   ): Promise<Answer>;
 }
 
-/**
- * Connections kept alive between requests, as a browser keeps them, and as many at once as the
- * users need. Node's own HTTP client, not fetch: the load generator shares the cores with the
- * system it measures, and fetch cost it about twice the CPU per request (docs/performance.md).
- */
-const httpAgent = new http.Agent({ keepAlive: true });
-const httpsAgent = new https.Agent({ keepAlive: true });
-
-interface Response {
-  status: number;
-  headers: Headers;
-  text: string;
-}
-
-/** One request; rejects on a transport failure or when no full answer came within `timeoutMs`. */
-function send(
-  url: URL,
-  method: string,
-  headers: Record<string, string>,
-  body: string | undefined,
-  timeoutMs: number,
-): Promise<Response> {
-  return new Promise((resolve, reject) => {
-    const secure = url.protocol === 'https:';
-    const request = (secure ? https : http).request(
-      url,
-      {
-        method,
-        headers:
-          body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) },
-        agent: secure ? httpsAgent : httpAgent,
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          clearTimeout(timer);
-          resolve({
-            status: response.statusCode ?? 0,
-            headers: headersOf(response.headers),
-            text: Buffer.concat(chunks).toString('utf8'),
-          });
-        });
-        response.on('error', fail);
-        response.on('aborted', () => fail(new Error('the answer was cut off')));
-      },
-    );
-    const timer = setTimeout(() => request.destroy(new Error('client timeout')), timeoutMs);
-    function fail(error: Error): void {
-      clearTimeout(timer);
-      reject(error);
-    }
-    request.on('error', fail);
-    request.end(body);
-  });
-}
-
-function headersOf(incoming: http.IncomingHttpHeaders): Headers {
+function headersOf(incoming: IncomingHttpHeaders): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(incoming)) {
     for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
@@ -139,17 +82,18 @@ export function gatewayClient(baseUrl: string, log?: ExchangeLog): GatewayClient
       if (options.body !== undefined) headers['content-type'] = 'application/json';
       let answer: Answer;
       try {
-        const response = await send(
-          new URL(`${baseUrl}${path}`),
+        // Connections kept alive between requests, as a browser keeps them, on Node's own HTTP
+        // client: the load generator shares the cores with the system it measures.
+        const response = await exchange(new URL(`${baseUrl}${path}`), {
           method,
           headers,
-          options.body === undefined ? undefined : JSON.stringify(options.body),
-          options.timeoutMs ?? 10_000,
-        );
+          body: options.body === undefined ? undefined : JSON.stringify(options.body),
+          signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+        });
         answer = {
           status: response.status,
           body: parseJson(response.text),
-          headers: response.headers,
+          headers: headersOf(response.headers),
         };
       } catch {
         answer = { status: 0, body: undefined, headers: new Headers() };

@@ -1,11 +1,10 @@
-import http from 'node:http';
-import https from 'node:https';
 import { AppError } from '@shop/service-kit';
 import type { ErrorCode, FieldError } from '@shop/service-kit';
 import type { z } from 'zod';
 import { createBreaker } from './breaker';
 import type { Breaker, BreakerOptions } from './breaker';
 import type { BreakerRegistry } from './breaker-registry';
+import { exchange, type HttpAnswer } from './http-exchange';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -67,19 +66,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const signal = callerSignal ? AbortSignal.any([breakerSignal, callerSignal]) : breakerSignal;
     const body =
       request.options.body === undefined ? undefined : JSON.stringify(request.options.body);
-    let answer: Answer;
+    let answer: HttpAnswer;
     try {
-      answer = await exchange(new URL(`${baseUrl}${request.path}`), signal, {
+      answer = await exchange(new URL(`${baseUrl}${request.path}`), {
         method: request.method,
         headers: {
           accept: 'application/json',
-          ...(body === undefined
-            ? {}
-            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           ...options.headers,
           ...request.options.headers,
         },
         body,
+        signal,
       });
     } catch (error) {
       if (callerSignal?.aborted && !breakerSignal.aborted) throw callerGaveUp(callerSignal);
@@ -88,16 +86,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       });
     }
     const parsed = parseJson(answer);
-    if (answer.ok) return validate(parsed, request.options.schema);
+    if (isSuccess(answer)) return validate(parsed, request.options.schema);
     throw errorFromAnswer(answer, parsed);
   }
 
-  function parseJson(answer: Answer): unknown {
+  function parseJson(answer: HttpAnswer): unknown {
     if (answer.text === '') return undefined;
     try {
       return JSON.parse(answer.text) as unknown;
     } catch (error) {
-      if (!answer.ok) return undefined;
+      if (!isSuccess(answer)) return undefined;
       throw new AppError('UPSTREAM_UNAVAILABLE', `${options.name} answered with invalid JSON`, {
         cause: error,
       });
@@ -113,12 +111,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     });
   }
 
-  function errorFromAnswer(answer: Answer, body: unknown): AppError {
+  function errorFromAnswer(answer: HttpAnswer, body: unknown): AppError {
     if (answer.status >= 500) {
       return new AppError('UPSTREAM_UNAVAILABLE', `${options.name} answered ${answer.status}`);
     }
     const problem = asProblem(body);
-    const retryAfterSeconds = Number(answer.retryAfter ?? Number.NaN);
+    const retryAfterSeconds = Number(answer.headers['retry-after'] ?? Number.NaN);
     return new AppError(codeForClientStatus(answer.status), problem.detail, {
       ...(problem.errors ? { errors: problem.errors } : {}),
       ...(Number.isFinite(retryAfterSeconds) ? { retryAfterMs: retryAfterSeconds * 1000 } : {}),
@@ -177,75 +175,4 @@ function callerGaveUp(signal: AbortSignal): Error {
   });
 }
 
-interface Answer {
-  status: number;
-  /** 2xx. */
-  ok: boolean;
-  retryAfter: string | undefined;
-  text: string;
-}
-
-/**
- * Connections kept alive between calls, shared by every client of the process. Node's own HTTP
- * client, not fetch: fetch (undici, its web streams and abort plumbing) cost a load generator
- * about twice the CPU per request on this project's machines (docs/performance.md).
- */
-const agents = {
-  'http:': new http.Agent({ keepAlive: true }),
-  'https:': new https.Agent({ keepAlive: true }),
-};
-
-/** One request and its whole answer; rejects on a transport failure or when `signal` aborts. */
-function exchange(
-  url: URL,
-  signal: AbortSignal,
-  request: { method: Method; headers: http.OutgoingHttpHeaders; body: string | undefined },
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(reasonOf(signal));
-      return;
-    }
-    const secure = url.protocol === 'https:';
-    const outgoing = (secure ? https : http).request(
-      url,
-      {
-        method: request.method,
-        headers: request.headers,
-        agent: agents[secure ? 'https:' : 'http:'],
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          signal.removeEventListener('abort', abort);
-          const status = response.statusCode ?? 0;
-          resolve({
-            status,
-            ok: status >= 200 && status < 300,
-            retryAfter: response.headers['retry-after'],
-            text: Buffer.concat(chunks).toString('utf8'),
-          });
-        });
-        response.on('error', fail);
-        response.on('close', () => {
-          if (!response.complete) fail(new Error('the answer was cut off'));
-        });
-      },
-    );
-    function abort(): void {
-      outgoing.destroy(reasonOf(signal));
-    }
-    function fail(error: Error): void {
-      signal.removeEventListener('abort', abort);
-      reject(error);
-    }
-    signal.addEventListener('abort', abort, { once: true });
-    outgoing.on('error', fail);
-    outgoing.end(request.body);
-  });
-}
-
-function reasonOf(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new Error('aborted');
-}
+const isSuccess = (answer: HttpAnswer) => answer.status >= 200 && answer.status < 300;

@@ -13,3 +13,5 @@ export { fullJitterDelay, isTransient, retryWithJitter } from './retry';
 export type { RetryOptions } from './retry';
 export { codeForClientStatus, createHttpClient } from './http-client';
 export type { HttpClient, HttpClientOptions, HttpRequest, RequestOptions } from './http-client';
+export { exchange } from './http-exchange';
+export type { HttpAnswer, HttpExchangeRequest } from './http-exchange';
