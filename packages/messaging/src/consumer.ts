@@ -1,7 +1,7 @@
 import { parseMessage, type Message, type Topic } from '@shop/contracts';
 import { backoffDelay, sleep, type Backoff, type Tx } from '@shop/postgres';
 import { contextFromHeaders, runWithContext } from '@shop/service-kit';
-import type { EachMessagePayload, KafkaMessage } from 'kafkajs';
+import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { deadLetterOf, headersOf, type DeadLetterCause } from './dead-letter-message';
@@ -82,19 +82,28 @@ interface ConsumerSettings<TMessage extends { id: string; type: string }, TUnit>
 }
 
 export interface RunningConsumer {
-  /** Finishes (or abandons, uncommitted) the current message, then leaves the group. */
+  /** Finishes (or abandons, uncommitted) the current message, commits, then leaves the group. */
   stop(): Promise<void>;
 }
 
 type Outcome =
   { kind: 'done' } | { kind: 'dead-letter'; cause: DeadLetterCause } | { kind: 'abandoned' };
 
+/** A fetched message with where it came from. */
+interface ReadMessage {
+  topic: string;
+  partition: number;
+  message: KafkaMessage;
+  heartbeat: () => Promise<void>;
+}
+
 /**
  * At-least-once delivery turned into exactly-once effects:
  *
- * - The offset is committed by hand, per message, only after the handler's transaction has
- *   committed (or the message has been dead-lettered). A crash before that redelivers the
- *   message; the inbox row written in the handler's transaction makes the redelivery a no-op.
+ * - Offsets are committed by hand, once per fetched batch of a partition, only after the
+ *   handlers' transactions of every message up to it have committed (or the messages have been
+ *   dead-lettered). A crash before that redelivers them; the inbox row written in each handler's
+ *   transaction makes each redelivery a no-op.
  * - Each commit carries the group generation, so after a rebalance the broker refuses a commit
  *   for a partition this member no longer owns; the error goes back to kafkajs, which rejoins, and
  *   the new owner re-reads the message and finds it in the inbox.
@@ -185,9 +194,8 @@ export async function startConsumer<
     }
   }
 
-  async function deadLetter(payload: EachMessagePayload, cause: DeadLetterCause): Promise<Outcome> {
-    const { topic, partition, message } = payload;
-    const heartbeat = () => payload.heartbeat();
+  async function deadLetter(read: ReadMessage, cause: DeadLetterCause): Promise<Outcome> {
+    const { topic, partition, message, heartbeat } = read;
     logger.warn(
       { topic, partition, offset: message.offset, reason: cause.reason, error: cause.error },
       'dead-lettering message',
@@ -216,20 +224,16 @@ export async function startConsumer<
     }
   }
 
-  async function handleMessage(payload: EachMessagePayload): Promise<void> {
-    const { topic, partition, message } = payload;
-    const heartbeat = () => payload.heartbeat();
-    if (stopping.signal.aborted) {
-      // Left uncommitted and unprocessed: whoever owns the partition next reads it again.
-      payload.pause();
-      return;
-    }
-    const read = decode(contractTopicOf(topic), message, parse);
+  /** Applies (or dead-letters) one message; `abandoned` leaves it for the partition's next owner. */
+  async function handleMessage(read: ReadMessage): Promise<Outcome['kind']> {
+    const { topic, partition, message, heartbeat } = read;
+    if (stopping.signal.aborted) return 'abandoned';
+    const decoded = decode(contractTopicOf(topic), message, parse);
     const headers = headersOf(message);
-    const outcome = read.success
+    const outcome = decoded.success
       ? await inProducersTrace(headers, () =>
           apply(
-            read.data,
+            decoded.data,
             {
               topic,
               partition,
@@ -241,22 +245,51 @@ export async function startConsumer<
             heartbeat,
           ),
         )
-      : ({ kind: 'dead-letter', cause: { ...read.cause, attempts: 0 } } as const);
-    const final =
-      outcome.kind === 'dead-letter' ? await deadLetter(payload, outcome.cause) : outcome;
-    if (final.kind === 'abandoned') {
-      payload.pause();
-      return;
+      : ({ kind: 'dead-letter', cause: { ...decoded.cause, attempts: 0 } } as const);
+    const final = outcome.kind === 'dead-letter' ? await deadLetter(read, outcome.cause) : outcome;
+    return final.kind;
+  }
+
+  /**
+   * A fetched batch of one partition, in order: each message applied (its inbox row committed)
+   * before the next, then one offset commit for all that were. Messages that arrived together
+   * cost one commit, not one each; a crash before the commit redelivers them, and the inbox
+   * skips each. A message abandoned at stop ends the batch uncommitted from there on.
+   */
+  async function handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { topic, partition, messages } = payload.batch;
+    const heartbeat = () => payload.heartbeat();
+    let handled: string | undefined;
+    let rebalancing: Error | undefined;
+    for (const message of messages) {
+      if (!payload.isRunning() || payload.isStale()) break;
+      const outcome = await handleMessage({ topic, partition, message, heartbeat });
+      if (outcome === 'abandoned') {
+        payload.pause();
+        break;
+      }
+      handled = message.offset;
+      // Where this member's next fetch starts; what the broker keeps is `commit` below.
+      payload.resolveOffset(message.offset);
+      // A long batch must not outlast the session: this reaches the broker only once the
+      // interval has passed, and throws when the group is rebalancing (stop, commit, rejoin).
+      rebalancing = await heartbeat().then(
+        () => undefined,
+        (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+      );
+      if (rebalancing) break;
     }
+    if (handled !== undefined) await commit(topic, partition, handled);
+    if (rebalancing) throw rebalancing;
+  }
+
+  async function commit(topic: string, partition: number, handled: string): Promise<void> {
     try {
-      await consumer.commitOffsets([{ topic, partition, offset: nextOffset(message.offset) }]);
+      await consumer.commitOffsets([{ topic, partition, offset: nextOffset(handled) }]);
     } catch (error) {
       // Typically a rebalance took the partition away: kafkajs rejoins on this error and the
-      // new owner re-reads the message, which the inbox then skips.
-      logger.warn(
-        { err: error, topic, partition, offset: message.offset },
-        'offset commit refused',
-      );
+      // new owner re-reads the messages, which the inbox then skips.
+      logger.warn({ err: error, topic, partition, offset: handled }, 'offset commit refused');
       throw error;
     }
   }
@@ -274,8 +307,9 @@ export async function startConsumer<
   });
   await consumer.run({
     autoCommit: false,
-    eachMessage: (payload) => {
-      inFlight = handleMessage(payload);
+    eachBatchAutoResolve: false,
+    eachBatch: (payload) => {
+      inFlight = handleBatch(payload);
       return inFlight;
     },
   });
