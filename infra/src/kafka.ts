@@ -185,13 +185,21 @@ export function kafkaBrokers(settings: InfraSettings): string {
   return `${settings.host}:${settings.kafkaPort}`;
 }
 
-async function brokerAnswers(settings: InfraSettings): Promise<boolean> {
-  const admin = new Kafka({
-    clientId: 'shop-infra',
-    brokers: [kafkaBrokers(settings)],
+/** A quiet kafkajs admin for the infrastructure's own chores (probes, topics, sweeps). */
+export function infraAdmin(
+  brokers: string,
+  { clientId = 'shop-infra', retries }: { clientId?: string; retries?: number } = {},
+): Admin {
+  return new Kafka({
+    clientId,
+    brokers: [brokers],
     logLevel: logLevel.NOTHING,
-    retry: { retries: 0 },
+    ...(retries === undefined ? {} : { retry: { retries } }),
   }).admin();
+}
+
+async function brokerAnswers(settings: InfraSettings): Promise<boolean> {
+  const admin = infraAdmin(kafkaBrokers(settings), { retries: 0 });
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();
@@ -334,11 +342,7 @@ export async function ensureTopics(
   topics: string[],
   log: (line: string) => void,
 ) {
-  const admin = new Kafka({
-    clientId: 'shop-infra',
-    brokers: [kafkaBrokers(settings)],
-    logLevel: logLevel.NOTHING,
-  }).admin();
+  const admin = infraAdmin(kafkaBrokers(settings));
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());

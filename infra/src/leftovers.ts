@@ -1,5 +1,5 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
+import { infraAdmin } from './kafka';
 
 /**
  * What tests, testbeds, benchmarks and chaos runs leave behind when they are killed before they
@@ -84,11 +84,7 @@ export async function sweepLeftovers(
 }
 
 async function sweepTopics(targets: SweepTargets, before: number): Promise<number> {
-  const admin = new Kafka({
-    clientId: 'shop-infra-sweep',
-    brokers: [targets.kafkaBrokers],
-    logLevel: logLevel.NOTHING,
-  }).admin();
+  const admin = infraAdmin(targets.kafkaBrokers, { clientId: 'shop-infra-sweep' });
   await admin.connect();
   try {
     const leftovers = leftoverTopics(await admin.listTopics(), targets.contractTopics, before);

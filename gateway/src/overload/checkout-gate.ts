@@ -35,9 +35,10 @@ export interface CheckoutGate {
  * The order service decides what "full" means: its admission control refuses a checkout with 503
  * and Retry-After when the sagas in flight reach its limit. The gateway learns that from the
  * answer and, for `holdMs`, refuses further checkouts itself with the same Retry-After (what is
- * left of it, or longer while refusals far outnumber admissions: retry-pacer.ts): a refusal then costs one gateway request and nothing else — no hop, no SQL, no
- * wait in the order service's queue behind the sagas — so the cores go to the checkouts that
- * were let in, and a refused client hears so at once.
+ * left of it, or longer while refusals far outnumber admissions: retry-pacer.ts): a refusal then
+ * costs one gateway request and nothing else — no hop, no SQL, no wait in the order service's
+ * queue behind the sagas — so the cores go to the checkouts that were let in, and a refused
+ * client hears so at once.
  *
  * The hold is short against the time the limit takes to drain (at capacity the pipeline finishes
  * a checkout every ~60 ms and holds about a second of them), so the order service is asked again
