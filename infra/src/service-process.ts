@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureCompiled } from './compiled';
-import { edgeAutogroupNice, setAutogroupNice } from './cpu-share';
 import { repoRoot } from './paths';
 import { tail, waitUntil } from './processes';
 
@@ -119,8 +118,6 @@ export async function startServiceProcess(options: StartOptions): Promise<Servic
   );
   fs.closeSync(log);
   if (child.pid === undefined) throw new Error(`could not start ${options.name}`);
-  // The edge answers refusals under overload: it must not wait its turn behind the services.
-  if (options.name === 'gateway') setAutogroupNice(child.pid, edgeAutogroupNice);
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => resolve(code)),
   );
