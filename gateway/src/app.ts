@@ -45,18 +45,21 @@ export interface AppDependencies {
   readConsumerLag: LagReader;
   /** For `/api/system/dead-letters…` (admins). */
   deadLetters: DeadLetterDesk;
-  /** Sheds `POST /api/orders` while the order service reports full. */
+  /**
+   * Sheds `POST /api/orders` while the order service reports full: a known shopper's at the
+   * door (service.ts), any other after authentication, here.
+   */
   checkoutGate: CheckoutGate;
-  /** Sheds new work (browsing, carts) while the shop is behind. */
+  /** Sheds new work (browsing, carts) at the door while the shop is behind; here, its figures. */
   newWorkGate: NewWorkGate;
 }
 
 /**
- * The order is the design: documentation is static and served before anything costs a Redis
- * call; new work is refused first while the shop is behind, and a known shopper's checkout while
- * the order service reports full (a refusal must cost as little as possible); every other `/api`
- * request is counted per address before its token is verified (so a
- * flood of forged tokens is limited too) — and per user in the same call when the token was
+ * The order is the design. Before the app, at the door (service.ts), new work is refused while the
+ * shop is behind, and a known shopper's checkout while the order service reports full: a refusal
+ * must cost as little as possible. Here, documentation is static and served before anything costs
+ * a Redis call; every other `/api` request is counted per address before its token is verified
+ * (so a flood of forged tokens is limited too) — and per user in the same call when the token was
  * verified lately — then authenticated per contracts' routes, a new checkout shed here while the
  * order service reports full, counted per user if it was not yet, stripped of identity headers
  * and proxied through its upstream's breaker.
@@ -100,8 +103,6 @@ export function buildApp(deps: AppDependencies): Express {
       const site = webSite();
       app.use((req, res, next) => (req.path.startsWith('/api/') ? next() : site(req, res, next)));
 
-      app.use('/api', deps.newWorkGate.middleware);
-      app.post('/api/orders', deps.checkoutGate.beforeRateLimit);
       app.use('/api', limits(address, knownUser));
       app.use(documentedRoutes());
       app.post(['/api/auth/login', '/api/auth/register'], limits(logins));

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 
 const allowedHeaders = [
@@ -20,21 +21,34 @@ const exposedHeaders = [
 ].join(', ');
 
 /**
+ * Lets a listed origin's script read the answer: true when the request came from one. For the app
+ * and for refusals answered at the gateway's door alike, so that a browser can read a 503's
+ * Retry-After too.
+ */
+export function corsHeaders(origins: string[]) {
+  const allowed = new Set(origins);
+  return (req: IncomingMessage, res: ServerResponse): boolean => {
+    const origin = req.headers.origin;
+    if (origin === undefined || !allowed.has(origin)) return false;
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.appendHeader('Vary', 'Origin');
+    res.setHeader('Access-Control-Expose-Headers', exposedHeaders);
+    return true;
+  };
+}
+
+/**
  * CORS for the listed origins only (none by default: same-origin clients and non-browser clients
  * need nothing). Bearer tokens, not cookies, so no credentials mode. A preflight is answered here,
  * before rate limiting and authentication, as browsers send it without the Authorization header.
  */
 export function cors(origins: string[]): RequestHandler {
-  const allowed = new Set(origins);
+  const allowOrigin = corsHeaders(origins);
   return (req, res, next) => {
-    const origin = req.headers.origin;
-    if (origin === undefined || !allowed.has(origin)) {
+    if (!allowOrigin(req, res)) {
       next();
       return;
     }
-    res.setHeader('Access-Control-Allow-Origin', origin);
-    res.append('Vary', 'Origin');
-    res.setHeader('Access-Control-Expose-Headers', exposedHeaders);
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
       res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE');
       res.setHeader('Access-Control-Allow-Headers', allowedHeaders);

@@ -4,7 +4,9 @@ import { buildApp } from './app';
 import type { Config } from './config';
 import { kafkaDeadLetterDesk, noDeadLetterDesk } from './operations/dead-letters';
 import { gatewayKafka, systemLagReader } from './operations/system-lag';
+import { corsHeaders } from './cors';
 import { checkoutGate } from './overload/checkout-gate';
+import { gatewayDoor } from './overload/door';
 import { newWorkGate } from './overload/new-work-gate';
 import { createUpstreamProxies } from './proxy/upstream-proxy';
 import { redisRateLimitStore } from './rate-limit/limiter';
@@ -39,6 +41,19 @@ export const startService = defineService<Config, HostOptions>(async (host) => {
   });
   host.onStop('new-work gate', () => shedding.stop());
   const verifier = host.verifier();
+  const checkouts = checkoutGate({
+    holdMs: config.CHECKOUT_SHED_HOLD,
+    paceRetries: config.CHECKOUT_PACE_RETRIES,
+    registry: host.metrics(),
+    isKnownShopper: (req) => verifier.recall(bearerToken(req)) !== undefined,
+  });
+  host.door(
+    gatewayDoor({
+      newWorkGate: shedding,
+      checkoutGate: checkouts,
+      ...(config.CORS_ORIGINS ? { corsHeaders: corsHeaders(config.CORS_ORIGINS) } : {}),
+    }),
+  );
   return buildApp({
     config,
     logger,
@@ -51,12 +66,7 @@ export const startService = defineService<Config, HostOptions>(async (host) => {
     breakers: host.breakers(),
     readConsumerLag: systemLagReader(config, logger, kafka),
     deadLetters: kafka ? kafkaDeadLetterDesk(kafka, config.KAFKA_TOPIC_PREFIX) : noDeadLetterDesk,
-    checkoutGate: checkoutGate({
-      holdMs: config.CHECKOUT_SHED_HOLD,
-      paceRetries: config.CHECKOUT_PACE_RETRIES,
-      registry: host.metrics(),
-      isKnownShopper: (req) => verifier.recall(bearerToken(req)) !== undefined,
-    }),
+    checkoutGate: checkouts,
     newWorkGate: shedding,
   });
 });

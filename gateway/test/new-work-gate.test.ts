@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import request from 'supertest';
 import { systemHealthSchema } from '@shop/contracts';
-import { createApp, createLogger, createMetricsRegistry } from '@shop/service-kit';
+import { behindDoor, createApp, createLogger, createMetricsRegistry } from '@shop/service-kit';
 import { newWorkGate, type NewWorkGate } from '../src/overload/new-work-gate';
 import { startGateway, type GatewayUnderTest } from './support/gateway';
 import { call, isProblem } from './support/http';
@@ -10,16 +10,14 @@ import { startIssuer, type Issuer } from './support/issuer';
 const logger = createLogger({ service: 'gateway-test', level: 'silent' });
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** An app whose `/api` is behind the gate of the moment, then answered by `answer`. */
+/** An app behind a door that is the gate of the moment; `/api` is answered by `answer`. */
 function behindGate(gate: () => NewWorkGate, answer: RequestHandler) {
-  return createApp({
+  const app = createApp({
     service: 'gate-test',
     logger,
-    routes: (express) => {
-      express.use('/api', (req, res, next) => gate().middleware(req, res, next));
-      express.use('/api', answer);
-    },
+    routes: (express) => express.use('/api', answer),
   });
+  return behindDoor(app, (req, res) => gate().door(req, res));
 }
 
 describe('the share of new work refused, from the event-loop delay a window measured', () => {
@@ -82,8 +80,8 @@ describe('the share of new work refused, from the event-loop delay a window meas
     draw = 0.999;
 
     const refused = await Promise.all(
-      ['/api/products', '/api/cart', '/api/notifications', '/api/auth/login'].map((path) =>
-        request(app).get(path),
+      ['/api/products', '/api/cart', '/api/notifications', '/api/auth/login', '/API/Products'].map(
+        (path) => request(app).get(path),
       ),
     );
     const passed = await Promise.all(
@@ -92,7 +90,7 @@ describe('the share of new work refused, from the event-loop delay a window meas
       ),
     );
 
-    expect(refused.map((answer) => answer.status)).toEqual([503, 503, 503, 503]);
+    expect(refused.map((answer) => answer.status)).toEqual([503, 503, 503, 503, 503]);
     expect(passed.map((answer) => answer.status)).toEqual([200, 200, 200]);
   });
 
@@ -182,6 +180,7 @@ describe("new work shed while the gateway's own event loop is held up", () => {
     gateway = await startGateway(issuer, {
       SHED_NEW_WORK: 'true',
       SHED_EVENT_LOOP_DELAY: '50ms',
+      CORS_ORIGINS: 'https://shop.example',
     });
   });
   afterAll(async () => {
@@ -209,7 +208,7 @@ describe("new work shed while the gateway's own event loop is held up", () => {
     }
   }
 
-  it('when every turn of the loop takes 200 ms, then browsing and carts are refused with 503 and Retry-After before the rate limiter or an upstream sees them, orders and system health still answer, and all is served again once the loop catches up', async () => {
+  it('when every turn of the loop takes 200 ms, then browsing and carts are refused with 503 and Retry-After (readable from a listed origin) before the rate limiter or an upstream sees them, orders and system health still answer, and all is served again once the loop catches up', async () => {
     const token = await issuer.tokenFor('customer');
     const served = await call(gateway.url, 'GET', '/api/products', { token });
     expect(served.status).toBe(200);
@@ -224,6 +223,7 @@ describe("new work shed while the gateway's own event loop is held up", () => {
           call(gateway.url, 'POST', '/api/cart/items', {
             token,
             body: { productId: 'p', quantity: 1 },
+            headers: { origin: 'https://shop.example' },
           }),
           call(gateway.url, 'GET', '/api/orders', { token }),
           call(gateway.url, 'GET', '/api/system/health'),
@@ -246,6 +246,9 @@ describe("new work shed while the gateway's own event loop is held up", () => {
     expect(refused.headers.get('retry-after')).toBe('1');
     expect(refused.headers.get('ratelimit')).toBeNull();
     expect(isProblem(cart, 503)).toBe(true);
+    // A storefront on a listed origin can read the refusal and its Retry-After.
+    expect(cart.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(cart.headers.get('access-control-expose-headers')).toContain('Retry-After');
     expect(orders.status).toBe(200);
     expect(health.status).toBe(200);
     const gate = systemHealthSchema.parse(health.body).newWorkGate;

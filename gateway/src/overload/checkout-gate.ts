@@ -1,6 +1,7 @@
-import type { Request, RequestHandler } from 'express';
+import type { IncomingMessage } from 'node:http';
+import type { RequestHandler } from 'express';
 import type { CheckoutGate as CheckoutGateView } from '@shop/contracts';
-import { AppError, counter, type Registry } from '@shop/service-kit';
+import { AppError, counter, type Door, type Registry } from '@shop/service-kit';
 import { retryPacer } from './retry-pacer';
 
 export interface CheckoutGateOptions {
@@ -13,17 +14,17 @@ export interface CheckoutGateOptions {
   paceRetries?: boolean;
   registry: Registry;
   /** Whether the request's token was verified lately, so it would pass authentication. */
-  isKnownShopper?: (req: Request) => boolean;
+  isKnownShopper?: (req: IncomingMessage) => boolean;
   now?: () => number;
 }
 
 export interface CheckoutGate {
   /**
-   * For `POST /api/orders`, before the rate limiter: during a hold it refuses a known shopper's
-   * checkout (see `isKnownShopper`) without the limiter's round trip to Redis. Every other
-   * checkout goes on to `middleware`.
+   * At the gateway's door: during a hold it refuses a known shopper's checkout (see
+   * `isKnownShopper`) before the app, so without the limiter's round trip to Redis too. Every
+   * other checkout goes on to `middleware`.
    */
-  beforeRateLimit: RequestHandler;
+  door: Door;
   /** For `POST /api/orders`, after authentication and rate limits, before the proxy. */
   middleware: RequestHandler;
   view(): CheckoutGateView;
@@ -50,6 +51,9 @@ export interface CheckoutGate {
  * safe by the contract — a retry with the same Idempotency-Key never places a second order — and
  * the retry after Retry-After gets the original answer.
  */
+/** `POST /api/orders`, as express matches it: any case, a trailing slash or not, any query. */
+const checkoutPath = /^\/api\/orders\/?(?:\?|$)/i;
+
 export function checkoutGate({
   holdMs,
   paceRetries = true,
@@ -79,11 +83,11 @@ export function checkoutGate({
 
   const holding = (at: number) => holdMs > 0 && at < closedUntil;
 
-  function refuse(at: number): never {
+  function refusal(at: number): AppError {
     shed += 1;
     shedCounter.inc();
     pacer.refused(at);
-    throw new AppError(
+    return new AppError(
       'OVERLOADED',
       'checkout is full: retry with the same Idempotency-Key after Retry-After seconds',
       { retryAfterMs: Math.max(retryAt - at, pacer.retryAfterSeconds(at) * 1000) },
@@ -94,10 +98,10 @@ export function checkoutGate({
   // turn of a busy event loop as well: most of its time was that wait (docs/performance.md).
   // Only a shopper the gateway already knows is refused this early, so a request without a valid
   // token still gets its 401, and a flood of forged tokens still meets the rate limiter.
-  const beforeRateLimit: RequestHandler = (req, _res, next) => {
+  const door: Door = (req) => {
+    if (req.method !== 'POST' || !checkoutPath.test(req.url ?? '')) return undefined;
     const at = now();
-    if (holding(at) && isKnownShopper(req)) refuse(at);
-    next();
+    return holding(at) && isKnownShopper(req) ? refusal(at) : undefined;
   };
 
   const middleware: RequestHandler = (_req, res, next) => {
@@ -106,13 +110,13 @@ export function checkoutGate({
       return;
     }
     const at = now();
-    if (holding(at)) refuse(at);
+    if (holding(at)) throw refusal(at);
     res.once('finish', () => learn(res.statusCode, res.getHeader('retry-after')));
     next();
   };
 
   return {
-    beforeRateLimit,
+    door,
     middleware,
     view: () => ({
       holdMs,

@@ -1,4 +1,5 @@
 import { AppError } from '@shop/service-kit';
+import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AuthUser, Role } from './claims';
 import type { JwtVerifier } from './verifier';
@@ -82,7 +83,7 @@ function authenticate(
  * The token of an `Authorization: Bearer …` header; undefined when there is no such header.
  * Another scheme or an empty token yields '' so that it is rejected, not ignored.
  */
-export function bearerToken(req: Request): string | undefined {
+export function bearerToken(req: Pick<IncomingMessage, 'headers'>): string | undefined {
   const header = req.headers.authorization;
   if (header === undefined) return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);

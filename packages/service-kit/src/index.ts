@@ -55,6 +55,7 @@ export {
   observedGauge,
 } from './metrics';
 export { createApp, type AppOptions } from './app';
+export { behindDoor, type Door } from './door';
 export { closeServer, startServer, type RunningServer, type ServerOptions } from './server';
 export {
   announceClosing,

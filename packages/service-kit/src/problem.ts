@@ -66,22 +66,32 @@ function requestIdOf(res: Response): string {
 }
 
 export function toProblem(error: AppError, req: Request, res: Response): ProblemDetails {
+  // The path only: a query string may carry what should not be echoed or logged twice.
+  return problemOf(error, req.originalUrl.split('?')[0] ?? '', requestIdOf(res));
+}
+
+/** The problem document for an error, at `instance` (a path), for the request `requestId`. */
+export function problemOf(error: AppError, instance: string, requestId: string): ProblemDetails {
   return {
     type: problemType(error.code),
     title: error.title,
     status: error.status,
     detail: error.message,
-    // The path only: a query string may carry what should not be echoed or logged twice.
-    instance: req.originalUrl.split('?')[0] ?? '',
-    requestId: requestIdOf(res),
+    instance,
+    requestId,
     ...(error.errors ? { errors: error.errors } : {}),
     ...(error.retryAfterMs !== undefined ? { retryAfterMs: Math.ceil(error.retryAfterMs) } : {}),
   };
 }
 
+/** `Retry-After` counts whole seconds (RFC 9110 §10.2.3), and never says 0. */
+export function retryAfterSeconds(retryAfterMs: number): string {
+  return String(Math.max(1, Math.ceil(retryAfterMs / 1000)));
+}
+
 export function sendProblem(res: Response, problem: ProblemDetails): void {
   if (problem.retryAfterMs !== undefined) {
-    res.setHeader('Retry-After', String(Math.max(1, Math.ceil(problem.retryAfterMs / 1000))));
+    res.setHeader('Retry-After', retryAfterSeconds(problem.retryAfterMs));
   }
   res.status(problem.status).type(problemContentType).send(JSON.stringify(problem));
 }

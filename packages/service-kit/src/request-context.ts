@@ -18,7 +18,12 @@ export function isValidRequestId(value: string | undefined): value is string {
   return value !== undefined && requestIdPattern.test(value);
 }
 
-function firstValue(value: string | string[] | undefined): string | undefined {
+/** The id a caller sent when it is valid, else a new one. */
+export function requestIdFrom(sent: string | undefined): string {
+  return isValidRequestId(sent) ? sent : randomUUID();
+}
+
+export function firstValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
@@ -32,7 +37,7 @@ export function contextFromHeaders(headers: {
   traceparent?: string | undefined;
 }): RequestContext {
   return {
-    requestId: isValidRequestId(headers.requestId) ? headers.requestId : randomUUID(),
+    requestId: requestIdFrom(headers.requestId),
     traceparent: continueTrace(headers.traceparent),
   };
 }

@@ -1,13 +1,16 @@
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
+import { behindDoor, type Door } from './door';
 import { announceClosing } from './event-stream';
 
 export interface ServerOptions {
   /** 0 picks a free port, which is what tests want. */
   port: number;
   host?: string;
+  /** Refusals answered before the app sees the request (the gateway's load shedding). */
+  door?: Door;
 }
 
 export interface RunningServer {
@@ -20,9 +23,9 @@ export interface RunningServer {
 
 export async function startServer(
   app: Express,
-  { port, host = '127.0.0.1' }: ServerOptions,
+  { port, host = '127.0.0.1', door }: ServerOptions,
 ): Promise<RunningServer> {
-  const server = app.listen(port, host);
+  const server = createServer(door ? behindDoor(app, door) : app).listen(port, host);
   await once(server, 'listening');
   const address = server.address() as AddressInfo;
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
