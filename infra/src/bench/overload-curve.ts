@@ -3,7 +3,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import type { NewWorkGate } from '@shop/contracts';
 import { startChaosBed } from '../chaos/chaos-bed';
-import { allOrders, isTerminal, type OrderView } from '../chaos/evidence';
+import { everyOrder, isTerminal, type OrderView } from '../chaos/evidence';
 import { ExchangeLog, gatewayClient } from '../chaos/gateway-client';
 import { startLoad } from '../chaos/load';
 import { stockProducts } from '../chaos/shop-fixture';
@@ -159,7 +159,7 @@ export async function runOverloadCurve(earlier: BenchReport[] = []): Promise<Ben
       );
       load.stopPlacing();
       const { noIdleShopper, cartsRefused } = await load.finished;
-      const inWindow = ((await allOrders(client, shoppers)) ?? []).filter((order) => {
+      const inWindow = (await everyOrder(client, shoppers)).filter((order) => {
         const end = endOf(order);
         return end !== undefined && Date.parse(end) >= began && Date.parse(end) < ended;
       });

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startChaosBed, type ChaosBed } from '../chaos/chaos-bed';
-import { allOrders } from '../chaos/evidence';
+import { everyOrder } from '../chaos/evidence';
 import { gatewayClient, type GatewayClient } from '../chaos/gateway-client';
 import { registerShopper, startLoad, type Shopper } from '../chaos/load';
 import { stockProducts, type StockedProduct } from '../chaos/shop-fixture';
@@ -191,7 +191,7 @@ export async function runSystemBenchmark(): Promise<BenchReport> {
     const generator = process.cpuUsage(generatorAtStart);
     load.stopPlacing();
     const outcome = await load.finished;
-    const orders = (await allOrders(client, outcome.shoppers)) ?? [];
+    const orders = await everyOrder(client, outcome.shoppers);
     const confirmedInWindow = orders.filter((order) => {
       const confirmed = order.history.find((entry) => entry.status === 'CONFIRMED');
       return (
