@@ -1,11 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  createEnvelope,
-  createProducer,
-  startConsumer,
-  type MessageProducer,
-  type RunningConsumer,
-} from '../src';
+import { createProducer, startConsumer, type MessageProducer, type RunningConsumer } from '../src';
 import { countersTable, incrementCounter } from './support/counters';
 import {
   committedBy,
@@ -14,7 +8,7 @@ import {
   uniqueName,
   type TestBed,
 } from './support/environment';
-import { parseTestEvent } from './support/test-event';
+import { counterEvent, parseTestEvent } from './support/test-event';
 import { waitFor } from '@shop/testkit';
 
 jest.setTimeout(60_000);
@@ -51,14 +45,7 @@ async function publishWaitingMessages(prefix: string): Promise<string[]> {
     counterIds.map((counterId) => ({
       topic: bed.topic,
       key: prefix,
-      value: JSON.stringify(
-        createEnvelope({
-          type: 'CounterIncremented',
-          source: 'messaging-test',
-          correlationId: counterId,
-          payload: { counterId },
-        }),
-      ),
+      value: JSON.stringify(counterEvent(counterId)),
     })),
   );
   return counterIds;

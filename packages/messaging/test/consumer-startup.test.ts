@@ -1,6 +1,5 @@
 import { waitFor } from '@shop/testkit';
 import {
-  createEnvelope,
   createProducer,
   ensureTopics,
   startConsumer,
@@ -9,7 +8,7 @@ import {
 } from '../src';
 import { counter, countersTable, incrementCounter } from './support/counters';
 import { createTestBed, logger, uniqueName, type TestBed } from './support/environment';
-import { parseTestEvent } from './support/test-event';
+import { counterEvent, parseTestEvent } from './support/test-event';
 
 jest.setTimeout(60_000);
 
@@ -77,14 +76,7 @@ test('when a consumer starts before its topic exists, then it starts once the to
     {
       topic: lateTopic,
       key: counterId,
-      value: JSON.stringify(
-        createEnvelope({
-          type: 'CounterIncremented',
-          source: 'messaging-test',
-          correlationId: counterId,
-          payload: { counterId },
-        }),
-      ),
+      value: JSON.stringify(counterEvent(counterId)),
     },
   ]);
   await starting;

@@ -1,10 +1,4 @@
-import {
-  createEnvelope,
-  createProducer,
-  startConsumer,
-  type MessageProducer,
-  type RunningConsumer,
-} from '../src';
+import { createProducer, startConsumer, type MessageProducer, type RunningConsumer } from '../src';
 import { counter, countersTable, incrementCounter } from './support/counters';
 import {
   collect,
@@ -14,7 +8,7 @@ import {
   type Received,
   type TestBed,
 } from './support/environment';
-import { parseTestEvent } from './support/test-event';
+import { counterEvent, parseTestEvent } from './support/test-event';
 import { waitFor } from '@shop/testkit';
 
 jest.setTimeout(60_000);
@@ -69,15 +63,6 @@ afterAll(async () => {
   await producer?.disconnect();
   await bed?.close();
 });
-
-function counterEvent(counterId: string) {
-  return createEnvelope({
-    type: 'CounterIncremented',
-    source: 'messaging-test',
-    correlationId: counterId,
-    payload: { counterId },
-  });
-}
 
 async function send(key: string, value: string): Promise<void> {
   await producer.publish([{ topic: bed.topic, key, value }]);

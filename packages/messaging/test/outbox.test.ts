@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { withTransaction } from '@shop/postgres';
 import {
-  createEnvelope,
   createProducer,
   enqueue,
   enqueueAll,
@@ -20,7 +19,7 @@ import {
   uniqueName,
   type TestBed,
 } from './support/environment';
-import { parseTestEvent } from './support/test-event';
+import { counterEvent, parseTestEvent } from './support/test-event';
 import { waitFor } from '@shop/testkit';
 
 jest.setTimeout(60_000);
@@ -53,15 +52,6 @@ afterAll(async () => {
   await producer?.disconnect();
   await bed?.close();
 });
-
-function counterEvent(counterId: string) {
-  return createEnvelope({
-    type: 'CounterIncremented',
-    source: 'messaging-test',
-    correlationId: counterId,
-    payload: { counterId },
-  });
-}
 
 async function publishing<T>(work: () => Promise<T>): Promise<T> {
   const relay = startOutboxRelay({ pool: bed.pool, producer, logger, pollIntervalMs: 500 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Parse } from '../../src';
+import { createEnvelope, type Parse } from '../../src';
 
 /** A test-only event, so these tests do not depend on the shop's real contracts. */
 const counterIncremented = z
@@ -23,3 +23,13 @@ export const parseTestEvent: Parse<CounterIncremented> = (_topic, value) => {
     ? { success: true, data: result.data }
     : { success: false, error: { message: result.error.message } };
 };
+
+/** The envelope of one increment of a counter, correlated by the counter's id. */
+export function counterEvent(counterId: string) {
+  return createEnvelope({
+    type: 'CounterIncremented',
+    source: 'messaging-test',
+    correlationId: counterId,
+    payload: { counterId },
+  });
+}
