@@ -30,6 +30,9 @@ export interface CheckoutGate {
   view(): CheckoutGateView;
 }
 
+/** `POST /api/orders`, as express matches it: any case, a trailing slash or not, any query. */
+const checkoutPath = /^\/api\/orders\/?(?:\?|$)/i;
+
 /**
  * Sheds new checkouts at the edge while the order service says it is full (docs/decisions/0005).
  *
@@ -51,9 +54,6 @@ export interface CheckoutGate {
  * safe by the contract — a retry with the same Idempotency-Key never places a second order — and
  * the retry after Retry-After gets the original answer.
  */
-/** `POST /api/orders`, as express matches it: any case, a trailing slash or not, any query. */
-const checkoutPath = /^\/api\/orders\/?(?:\?|$)/i;
-
 export function checkoutGate({
   holdMs,
   paceRetries = true,
