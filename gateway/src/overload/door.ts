@@ -1,5 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Door } from '@shop/service-kit';
+import type { corsHeaders } from '../cors';
 import type { CheckoutGate } from './checkout-gate';
 import type { NewWorkGate } from './new-work-gate';
 
@@ -7,7 +7,7 @@ export interface GatewayDoorParts {
   newWorkGate: NewWorkGate;
   checkoutGate: CheckoutGate;
   /** Sets the CORS headers for an allowed origin (cors.ts), so that a browser can read a refusal. */
-  corsHeaders?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  corsHeaders?: ReturnType<typeof corsHeaders>;
 }
 
 /**
