@@ -364,6 +364,13 @@ pidfile() { echo "$cluster_data/$1.pid"; }
 
 # The pid of a component started by this script and still running; a pid file left by a crash,
 # or whose number now belongs to another program, does not count.
+# Whether a process exists and has not exited (a zombie has).
+alive() {
+  local state
+  state="$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)"
+  [ -n "$state" ] && [ "$state" != Z ]
+}
+
 running_pid() {
   local file pid
   file="$(pidfile "$1")"
@@ -499,12 +506,16 @@ start() {
     # setsid: its own session, so neither the terminal's signals nor this script's exit reach it.
     # 9>&-: the lock of serialize() is not handed down to the daemons.
     setsid "$(binary_of "$name")" "${args[@]}" >>"$cluster_data/$name.log" 2>&1 </dev/null 9>&- &
-    echo $! >"$(pidfile "$name")"
-    echo "$name: started (pid $!, log .data/cluster/$name.log)"
+    pid=$!
+    echo "$pid" >"$(pidfile "$name")"
+    echo "$name: started (pid $pid, log .data/cluster/$name.log)"
   fi
   local deadline=$((SECONDS + 90))
   until healthy "$name"; do
-    if ! running_pid "$name" >/dev/null; then
+    # Alive, not running_pid: on a busy machine setsid may not have exec'd the binary yet, and
+    # until it has, /proc/<pid>/exe names setsid (a fresh-clone CI run once stopped here with an
+    # empty log).
+    if ! alive "$pid"; then
       echo "$name: exited (\"$0 down\" stops what did start); the end of its log:" >&2
       tail -n 20 "$cluster_data/$name.log" >&2
       exit 1
