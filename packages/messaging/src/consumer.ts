@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { deadLetterOf, headersOf, type DeadLetterCause } from './dead-letter-message';
 import { postgresInbox, type Inbox } from './inbox';
 import { createProducer, type KafkaClient } from './kafka';
+import { offsetCommits, type PartitionOffset } from './offset-commits';
 import { waitForTopics } from './topics';
 
 export type ParseResult<TMessage> =
@@ -72,6 +73,11 @@ interface ConsumerSettings<TMessage extends { id: string; type: string }, TUnit>
   heartbeatIntervalMs?: number;
   /** How long one fetch waits for new messages (and so how long a stop may wait): 1 s. */
   maxWaitTimeMs?: number;
+  /**
+   * How long an applied message's offset may wait to be committed with others: 1 s. 0 commits
+   * after every fetched batch. See `offsetCommits`.
+   */
+  commitIntervalMs?: number;
   /** Subscribes to `<prefix><topic>` and parses by the contract topic: see `topicNamespace`. */
   topicPrefix?: string;
   /**
@@ -100,10 +106,10 @@ interface ReadMessage {
 /**
  * At-least-once delivery turned into exactly-once effects:
  *
- * - Offsets are committed by hand, once per fetched batch of a partition, only after the
- *   handlers' transactions of every message up to it have committed (or the messages have been
- *   dead-lettered). A crash before that redelivers them; the inbox row written in each handler's
- *   transaction makes each redelivery a no-op.
+ * - Offsets are committed by hand, only after the handlers' transactions of every message up to
+ *   them have committed (or the messages have been dead-lettered), all partitions' together once
+ *   a second (`commitIntervalMs`). A crash before that redelivers them; the inbox row written in
+ *   each handler's transaction makes each redelivery a no-op.
  * - Each commit carries the group generation, so after a rebalance the broker refuses a commit
  *   for a partition this member no longer owns; the error goes back to kafkajs, which rejoins, and
  *   the new owner re-reads the message and finds it in the inbox.
@@ -152,6 +158,11 @@ export async function startConsumer<
     maxWaitTimeInMs: options.maxWaitTimeMs ?? 1_000,
   });
   const deadLetters = createProducer(kafka);
+  const commits = offsetCommits({
+    commit: (offsets) => consumer.commitOffsets(offsets),
+    intervalMs: options.commitIntervalMs ?? 1_000,
+    logger,
+  });
   const stopping = new AbortController();
   let inFlight: Promise<void> = Promise.resolve();
 
@@ -279,17 +290,23 @@ export async function startConsumer<
       );
       if (rebalancing) break;
     }
-    if (handled !== undefined) await commit(topic, partition, handled);
-    if (rebalancing) throw rebalancing;
+    if (handled !== undefined) await commit({ topic, partition, offset: nextOffset(handled) });
+    if (rebalancing) {
+      // Now, while it may still be accepted: a partition this member keeps after it rejoins
+      // resumes from the broker's offset, and an older one means more messages read again.
+      await commits.flush().catch(() => undefined);
+      throw rebalancing;
+    }
   }
 
-  async function commit(topic: string, partition: number, handled: string): Promise<void> {
+  /** Rejects only when the commit is sent at once and refused (kafkajs then rejoins the group). */
+  async function commit(applied: PartitionOffset): Promise<void> {
     try {
-      await consumer.commitOffsets([{ topic, partition, offset: nextOffset(handled) }]);
+      await commits.applied(applied);
     } catch (error) {
-      // Typically a rebalance took the partition away: kafkajs rejoins on this error and the
-      // new owner re-reads the messages, which the inbox then skips.
-      logger.warn({ err: error, topic, partition, offset: handled }, 'offset commit refused');
+      // Typically a rebalance took the partition away: the new owner re-reads the messages,
+      // which the inbox then skips.
+      logger.warn({ err: error, ...applied }, 'offset commit refused');
       throw error;
     }
   }
@@ -318,6 +335,9 @@ export async function startConsumer<
     async stop() {
       stopping.abort();
       await inFlight.catch(() => undefined);
+      await commits.stop().catch((error: unknown) => {
+        logger.warn({ err: error }, 'offset commit refused at stop; the next member re-reads');
+      });
       await consumer.disconnect();
       await deadLetters.disconnect();
     },

@@ -222,6 +222,7 @@ function createHost<C extends BaseConfig>(
         consumerName: name ?? this.config.SERVICE_NAME,
         topics,
         topicPrefix: this.config.KAFKA_TOPIC_PREFIX,
+        commitIntervalMs: this.config.KAFKA_COMMIT_INTERVAL,
         handlers,
         ...inbox,
         ...options.consumer,

@@ -26,6 +26,11 @@ export const kafkaSettings = {
   /** Defaults to SERVICE_NAME: every replica of a service shares its partitions. */
   KAFKA_CONSUMER_GROUP: envVar.string().optional(),
   KAFKA_TOPIC_PREFIX: envVar.topicPrefix(),
+  /**
+   * How long a consumed message's offset may wait to be committed with others in one request
+   * (0: after every fetched batch). A crash redelivers at most that much; the inbox skips it.
+   */
+  KAFKA_COMMIT_INTERVAL: envVar.durationMs().default(1_000),
 };
 
 /** The claims every token is checked against; the same names for the issuer and every verifier. */
