@@ -215,6 +215,33 @@ test('when the publishing relay stops, then a standing-by relay takes over and p
   ).toMatchObject({ value: 1 });
 });
 
+test('when the publishing relay stops, then it marks what it published, and the relay that takes over does not send it again', async () => {
+  const before = await messagesIn(bed.kafka, bed.topic);
+  const first = counterEvent(uniqueName('published-then-stopped'));
+  const second = counterEvent(uniqueName('after-stop'));
+  const enqueueEvent = (event: ReturnType<typeof counterEvent>) =>
+    withTransaction(bed.pool, (tx) =>
+      enqueue(tx, { topic: bed.topic, key: event.correlationId, envelope: event }),
+    );
+  // No poll within the test: the publisher's only round after publishing is its stop.
+  const publisher = startOutboxRelay({ pool: bed.pool, producer, logger, pollIntervalMs: 60_000 });
+  let successor: ReturnType<typeof startOutboxRelay> | undefined;
+  try {
+    await enqueueEvent(first);
+    await waitFor(() => counter(bed.pool, first.payload.counterId), { what: 'the first event' });
+    successor = startOutboxRelay({ pool: bed.pool, producer, logger, pollIntervalMs: 200 });
+    await publisher.stop();
+    expect(await publishedAt(first.id)).toBeDefined();
+
+    await enqueueEvent(second);
+    await waitFor(() => publishedAt(second.id), { what: 'the relay that took over' });
+  } finally {
+    await publisher.stop();
+    await successor?.stop();
+  }
+  expect(await settledCount(before + 2)).toBe(before + 2);
+});
+
 test("when the publishing relay's connection is cut, then it takes the lock again and goes on publishing", async () => {
   const event = counterEvent(uniqueName('after-cut'));
   await publishing(async () => {
