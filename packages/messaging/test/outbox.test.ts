@@ -62,6 +62,13 @@ async function publishing<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** One event in the outbox, keyed by its correlation id, in a transaction of its own. */
+function enqueueEvent(event: ReturnType<typeof counterEvent>): Promise<void> {
+  return withTransaction(bed.pool, (tx) =>
+    enqueue(tx, { topic: bed.topic, key: event.correlationId, envelope: event }),
+  );
+}
+
 /** When the relay marked the row published; undefined until then (waitFor's "not yet"). */
 async function publishedAt(id: string): Promise<Date | undefined> {
   return (await outboxRow(id))?.published_at ?? undefined;
@@ -85,9 +92,7 @@ test('when an event is enqueued in a transaction that rolls back, then it is nev
       await enqueue(tx, { topic: bed.topic, key: rolledBack.correlationId, envelope: rolledBack });
       throw new Error('business rule failed');
     }).catch(() => undefined);
-    await withTransaction(bed.pool, (tx) =>
-      enqueue(tx, { topic: bed.topic, key: committed.correlationId, envelope: committed }),
-    );
+    await enqueueEvent(committed);
 
     await waitFor(() => counter(bed.pool, committed.payload.counterId), {
       what: 'the committed event',
@@ -142,9 +147,7 @@ test('when the enqueuing request carries a traceparent, then the handler receive
 test('when the relay dies after publishing and before marking, then the event is published twice and applied once', async () => {
   const before = await messagesIn(bed.kafka, bed.topic);
   const event = counterEvent(uniqueName('crash'));
-  await withTransaction(bed.pool, (tx) =>
-    enqueue(tx, { topic: bed.topic, key: event.correlationId, envelope: event }),
-  );
+  await enqueueEvent(event);
 
   const exit = await runRelayThatDies(bed.database.url);
   expect(exit.signal).toBe('SIGKILL');
@@ -190,10 +193,6 @@ test('when several relays run at once, then each event is published once and a k
 test('when the publishing relay stops, then a standing-by relay takes over and publishes what comes next', async () => {
   const first = counterEvent(uniqueName('before-handover'));
   const second = counterEvent(uniqueName('after-handover'));
-  const enqueueEvent = (event: ReturnType<typeof counterEvent>) =>
-    withTransaction(bed.pool, (tx) =>
-      enqueue(tx, { topic: bed.topic, key: event.correlationId, envelope: event }),
-    );
   const publisher = startOutboxRelay({ pool: bed.pool, producer, logger, pollIntervalMs: 200 });
   let standby: ReturnType<typeof startOutboxRelay> | undefined;
   try {
@@ -219,10 +218,6 @@ test('when the publishing relay stops, then it marks what it published, and the 
   const before = await messagesIn(bed.kafka, bed.topic);
   const first = counterEvent(uniqueName('published-then-stopped'));
   const second = counterEvent(uniqueName('after-stop'));
-  const enqueueEvent = (event: ReturnType<typeof counterEvent>) =>
-    withTransaction(bed.pool, (tx) =>
-      enqueue(tx, { topic: bed.topic, key: event.correlationId, envelope: event }),
-    );
   // No poll within the test: the publisher's only round after publishing is its stop.
   const publisher = startOutboxRelay({ pool: bed.pool, producer, logger, pollIntervalMs: 60_000 });
   let successor: ReturnType<typeof startOutboxRelay> | undefined;
@@ -251,9 +246,7 @@ test("when the publishing relay's connection is cut, then it takes the lock agai
     const [cut] = await lockHolders();
     await bed.pool.query('SELECT pg_terminate_backend($1)', [cut]);
 
-    await withTransaction(bed.pool, (tx) =>
-      enqueue(tx, { topic: bed.topic, key: event.correlationId, envelope: event }),
-    );
+    await enqueueEvent(event);
     await waitFor(() => publishedAt(event.id), {
       what: 'the relay on a new connection',
     });
