@@ -110,9 +110,10 @@ interface ReadMessage {
  *   them have committed (or the messages have been dead-lettered), all partitions' together once
  *   a second (`commitIntervalMs`). A crash before that redelivers them; the inbox row written in
  *   each handler's transaction makes each redelivery a no-op.
- * - Each commit carries the group generation, so after a rebalance the broker refuses a commit
- *   for a partition this member no longer owns; the error goes back to kafkajs, which rejoins, and
- *   the new owner re-reads the message and finds it in the inbox.
+ * - Each commit carries the group generation. When a heartbeat says the group is rebalancing,
+ *   what waits is committed and kafkajs rejoins; a later commit can only name messages this
+ *   member applied, so at worst the partition's next owner reads some again and the inbox skips
+ *   them.
  * - A message that cannot be read (no value, bad JSON, fails its schema) or keeps failing after
  *   `maxAttempts` goes to `<topic>.dlq` with the error in its headers, then its offset is
  *   committed: a poison message never stops the partition nor crashes the consumer.

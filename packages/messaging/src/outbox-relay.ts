@@ -68,19 +68,8 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     const session = await lock.claim();
     if (!session) return 'standby';
     return lock.using(async () => {
-      // Each statement commits on its own: the lock is the session's, not a transaction's. A
-      // data-modifying WITH runs once whether or not it is read, and the SELECT sees the rows
-      // as they were before it, hence `seq <> ALL`.
-      const { rows } = await session.query<OutboxRow>(
-        `WITH marked AS (
-           UPDATE outbox SET published_at = now(), attempts = attempts + 1
-           WHERE seq = ANY($2::bigint[])
-         )
-         SELECT seq, topic, key, envelope, headers FROM outbox
-         WHERE published_at IS NULL AND seq <> ALL($2::bigint[]) ORDER BY seq LIMIT $1`,
-        [batchSize, unmarked],
-      );
-      unmarked = [];
+      // Each statement commits on its own: the lock is the session's, not a transaction's.
+      const rows = await markAndRead(session, batchSize);
       if (rows.length === 0) return 'drained';
       const seqs = rows.map((row) => row.seq);
       try {
@@ -109,18 +98,31 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     });
   }
 
+  /**
+   * Marks what this relay published last and reads up to `limit` of the oldest unpublished rows,
+   * in one statement. A data-modifying WITH runs once whether or not it is read, and the SELECT
+   * sees the rows as they were before it, hence `seq <> ALL`.
+   */
+  async function markAndRead(session: PoolClient, limit: number): Promise<OutboxRow[]> {
+    const { rows } = await session.query<OutboxRow>(
+      `WITH marked AS (
+         UPDATE outbox SET published_at = now(), attempts = attempts + 1
+         WHERE seq = ANY($2::bigint[])
+       )
+       SELECT seq, topic, key, envelope, headers FROM outbox
+       WHERE published_at IS NULL AND seq <> ALL($2::bigint[]) ORDER BY seq LIMIT $1`,
+      [limit, unmarked],
+    );
+    unmarked = [];
+    return rows;
+  }
+
   /** At a stop, while the lock is still held: what this relay published is marked so. */
   async function markPublished(): Promise<void> {
     if (unmarked.length === 0) return;
     const session = await lock.claim();
     if (!session) return;
-    await lock.using(() =>
-      session.query(
-        'UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE seq = ANY($1::bigint[])',
-        [unmarked],
-      ),
-    );
-    unmarked = [];
+    await lock.using(() => markAndRead(session, 0));
   }
 
   const loop = startWorkerLoop({
